@@ -1,0 +1,246 @@
+"""Compare page: cost per solved task for every model in a measurement set."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from measurements.load import combine
+from pricing.overrides import EDITABLE, edits_to_custom, prices_in_use
+from tokenomics.charts import cost_breakdown_figure, pareto_figure
+from tokenomics.compare import headline
+from tokenomics.errors import InputError
+from tokenomics.report import money, to_csv
+from ui.data import custom_sheets, load_bundled, parse_upload, run_comparison, snapshot_info, today
+
+st.title("Cost per solved task")
+st.caption(
+    "Per-token prices x measured tokens / measured successes. "
+    "A model that is cheaper per token can cost more per task it actually solves."
+)
+
+# ---- inputs -------------------------------------------------------------------------------
+with st.sidebar:
+    st.header("Measurements")
+    source = st.radio("Data", ["Bundled public data", "My upload", "Both"], key="source")
+    uploads = st.file_uploader(
+        "Upload measurements (CSV or JSONL)",
+        type=["csv", "jsonl", "ndjson", "json"],
+        accept_multiple_files=True,
+        key="upload",
+        help="Per-attempt rows (model, task_id, success, tokens...) or one row per run "
+        "(model, attempts, successes, token totals...). See the README for the columns.",
+    )
+    st.header("Prices")
+    info = snapshot_info()
+    age = info.age_days(today())
+    st.caption(f"{info.label()}" + (f" ({age} days old)" if age is not None else ""))
+    price_mode = st.radio(
+        "Price each run at",
+        ["its own date (today if undated)", "one date for all runs"],
+        key="price_mode",
+        help="Historical runs are priced at the prices in force on their date. "
+        "Choose one date to ask what the same runs would cost then, e.g. today.",
+    )
+    as_of_value = st.date_input("Pricing date", value=today(), key="as_of", disabled=price_mode.startswith("its"))
+    as_of = None if price_mode.startswith("its") else as_of_value
+
+sets = []
+if source in ("Bundled public data", "Both"):
+    sets.append(load_bundled())
+errors = []
+for upload in uploads or []:
+    try:
+        sets.append(parse_upload(upload.getvalue(), upload.name))
+    except InputError as exc:
+        errors.append(str(exc))
+for message in errors:
+    st.error(f"Could not read the upload. {message}", icon=":material/error:")
+if source == "My upload" and not uploads:
+    st.info("Upload a measurement file in the sidebar, or choose the bundled public data.")
+if not sets:
+    st.stop()
+for m in sets:
+    for note in m.notes:
+        st.caption(f"Note: {note}")
+
+frame = combine(sets)
+labels = list(pd.unique(frame["label"]))
+
+with st.sidebar:
+    st.header("Compare")
+    baseline_choice = st.selectbox(
+        "Baseline model",
+        ["(highest success rate)", *labels],
+        key="baseline",
+        help="Every model's effective discount is computed against this one.",
+    )
+    cost_of_pass = st.toggle(
+        "Also show cost-of-pass (per-task average)",
+        key="cost_of_pass",
+        help="Mean over tasks of cost per attempt / success rate on that task (Erol et al. 2025). "
+        "Needs per-attempt data with task ids; infinite once any task is never solved.",
+    )
+    show_unpriced = st.toggle("List unpriced models in the table", value=True, key="show_unpriced")
+baseline = None if baseline_choice.startswith("(") else baseline_choice
+
+# ---- prices in use, with the user's overrides ----------------------------------------------
+sheets = custom_sheets()
+first = run_comparison(frame, sheets, as_of, baseline, cost_of_pass)
+in_use = prices_in_use(first.rows, first.table)
+editor_key = (
+    "price_editor_" + hashlib.sha1(pd.util.hash_pandas_object(in_use[["provider", "model"]]).values).hexdigest()[:12]
+)
+edited = in_use.copy()
+for idx, change in st.session_state.get(editor_key, {}).get("edited_rows", {}).items():
+    for col, value in change.items():
+        edited.at[int(idx), col] = np.nan if value is None else value
+overrides, override_problems = edits_to_custom(in_use, edited, today())
+result = run_comparison(frame, sheets + overrides, as_of, baseline, cost_of_pass) if overrides else first
+summary = result.summary
+
+# ---- headline ---------------------------------------------------------------------------------
+base_label = str(summary["baseline"].iloc[0]) if summary["baseline"].notna().any() else None
+known = summary[np.isfinite(summary["discount_per_token"]) & (summary["model"] != base_label)]
+if base_label is not None and not known.empty:
+    default_candidate = str(known.loc[known["discount_per_token"].idxmax(), "model"])
+    options = [m for m in summary["model"] if m != base_label]
+    candidate = st.selectbox("Headline: compare", options, index=options.index(default_candidate), key="candidate")
+    st.subheader(headline(summary, candidate, base_label))
+else:
+    st.subheader("No priced baseline: pick a baseline with a price to see effective discounts.")
+
+priced = summary["cost_basis"] != "unpriced"
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Models", len(summary))
+c2.metric("Unpriced", int((~priced).sum()), help="No price and no observed cost: shown as unpriced, never $0.")
+c3.metric("Price data age", f"{age} days" if age is not None else "unknown", help=info.label())
+best = summary[priced & np.isfinite(summary["cost_per_success"])]
+if not best.empty:
+    cheapest = best.loc[best["cost_per_success"].idxmin()]
+    c4.metric("Cheapest per solved task", money(cheapest["cost_per_success"]), cheapest["model"], delta_color="off")
+
+if result.unpriced:
+    with st.expander(f"{len(result.unpriced)} model id(s) have no price in genai-prices"):
+        st.write("Fill their prices in **Prices in use** below, or upload a price sheet on the Prices page.")
+        st.dataframe(
+            pd.DataFrame({"model": list(result.unpriced), "why": list(result.unpriced.values())}),
+            hide_index=True,
+            width="stretch",
+        )
+
+# ---- table ------------------------------------------------------------------------------------
+table = summary if show_unpriced else summary[priced]
+view = table[
+    [
+        "model",
+        "provider",
+        "attempts",
+        "successes",
+        "success_rate",
+        "success_low",
+        "success_high",
+        "input_tokens_per_attempt",
+        "cache_read_tokens_per_attempt",
+        "output_tokens_per_attempt",
+        "reasoning_tokens_per_attempt",
+        "cost_per_attempt",
+        "cost_per_success",
+        "cps_low",
+        "cps_high",
+        *(["cost_of_pass"] if "cost_of_pass" in table.columns else []),
+        "discount_per_token",
+        "discount_per_success",
+        "on_frontier",
+        "cost_basis",
+        "observed_cost",
+        "total_cost",
+        "price_source",
+        "price_as_of",
+        "cps_interval",
+    ]
+]
+usd = st.column_config.NumberColumn
+st.dataframe(
+    view.sort_values("cost_per_success"),
+    hide_index=True,
+    width="stretch",
+    key="summary_table",
+    column_config={
+        "success_rate": usd("success", format="percent"),
+        "success_low": usd("success low (95%)", format="percent"),
+        "success_high": usd("success high (95%)", format="percent"),
+        "input_tokens_per_attempt": usd("input tok/attempt", format="compact"),
+        "cache_read_tokens_per_attempt": usd("cached tok/attempt", format="compact"),
+        "output_tokens_per_attempt": usd("output tok/attempt", format="compact"),
+        "reasoning_tokens_per_attempt": usd("reasoning tok/attempt", format="compact"),
+        "cost_per_attempt": usd("$/attempt", format="$%.4f"),
+        "cost_per_success": usd("$/solved task", format="$%.4f"),
+        "cps_low": usd("$/solved low (95%)", format="$%.4f"),
+        "cps_high": usd("$/solved high (95%)", format="$%.4f"),
+        "cost_of_pass": usd("cost-of-pass (per-task)", format="$%.4f"),
+        "discount_per_token": usd("x cheaper per token", format="%.2fx"),
+        "discount_per_success": usd("x cheaper per solved task", format="%.2fx"),
+        "observed_cost": usd("published/observed $", format="$%.2f"),
+        "total_cost": usd("total $ (as priced)", format="$%.2f"),
+        "on_frontier": st.column_config.CheckboxColumn("Pareto"),
+    },
+)
+st.caption(
+    "Success interval: 95% Wilson. Cost-per-success interval: bootstrap over tasks where per-task data "
+    "exists, else from the success-rate interval (column cps_interval). 'inf' = no success seen: the "
+    "cost per solved task is unbounded. Discounts are against the baseline; above 1 means cheaper."
+)
+st.download_button(
+    "Download the table (CSV)",
+    to_csv(summary),
+    file_name="tokenomics_comparison.csv",
+    mime="text/csv",
+    key="download_csv",
+)
+
+# ---- charts -----------------------------------------------------------------------------------
+left, right = st.columns(2)
+with left:
+    st.markdown("**Success rate vs cost per solved task** (frontier: no model is both better and cheaper)")
+    st.plotly_chart(pareto_figure(summary), key="pareto_chart")
+    off_chart = summary[~np.isfinite(summary["cost_per_success"])]
+    if not off_chart.empty:
+        st.caption("Not on the chart (unpriced or no success): " + ", ".join(off_chart["model"]))
+with right:
+    st.markdown("**Where the money goes, per solved task**")
+    st.plotly_chart(cost_breakdown_figure(summary), key="breakdown_chart")
+
+# ---- prices in use ----------------------------------------------------------------------------
+with st.expander("Prices in use: edit a price to override it", expanded=bool(overrides)):
+    st.caption(
+        "USD per million tokens. Edit a cell to override a stale or missing price; the whole page "
+        "recomputes and the row is marked custom ('edited in the dashboard', dated today). "
+        "Edited rows drop any long-context tiers."
+    )
+    st.data_editor(
+        in_use,
+        key=editor_key,
+        hide_index=True,
+        width="stretch",
+        disabled=[c for c in in_use.columns if c not in EDITABLE],
+        column_config={c: st.column_config.NumberColumn(c, min_value=0.0, format="%.4f") for c in EDITABLE},
+    )
+    for problem in override_problems:
+        st.warning(problem)
+
+published = summary[summary["observed_cost"].notna() & (summary["cost_basis"] == "priced")]
+if not published.empty:
+    with st.expander("Published cost vs repriced cost"):
+        st.caption(
+            "Where a run published its own cost, it is shown beside the cost repriced from its tokens. "
+            "They differ when the publisher's meter applied cache discounts the token counts don't "
+            "split out, or when list prices changed between the run and the price data."
+        )
+        compared = published[["model", "observed_cost", "total_cost", "price_source", "price_as_of"]].assign(
+            repriced_over_published=published["total_cost"] / published["observed_cost"]
+        )
+        st.dataframe(compared, hide_index=True, width="stretch", key="published_table")

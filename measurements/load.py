@@ -1,0 +1,296 @@
+"""Read a measurement file into the canonical frame the core prices and compares.
+
+Validation is vectorised (a million-row file is checked in well under a second) and stops at
+the first problem with an ``InputError`` naming the file, the line, the column, what was
+found and what was expected. Nothing is guessed: a value that is not clearly a number, a
+boolean or a time is an error, not a silent NaN.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from measurements.schema import (
+    AGGREGATED,
+    AGGREGATED_REQUIRED,
+    FALSE_WORDS,
+    PARTS,
+    PER_ATTEMPT,
+    PER_ATTEMPT_REQUIRED,
+    TRUE_WORDS,
+    Column,
+)
+from tokenomics.errors import InputError
+from tokenomics.units import TOKEN_COLUMNS
+
+PER_ATTEMPT_SHAPE = "per-attempt"
+AGGREGATED_SHAPE = "aggregated"
+TEXT_COLUMNS = ("model", "provider", "label", "task_id", "run")
+
+CANONICAL = [
+    "label",
+    "model",
+    "provider",
+    "task_id",
+    "attempt",
+    "run",
+    "attempts",
+    "successes",
+    *TOKEN_COLUMNS,
+    "calls",
+    "cost_usd",
+    "latency_s",
+    "timestamp",
+    "time_known",
+    "line",
+]
+
+
+@dataclass
+class Measurements:
+    frame: pd.DataFrame
+    shape: str
+    source: str
+    notes: list[str] = field(default_factory=list)
+
+
+def read_measurements(path: str | Path) -> Measurements:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror})", file=str(path)) from None
+    return parse_measurements(data, str(path))
+
+
+def parse_measurements(data: bytes, name: str) -> Measurements:
+    """Parse CSV or JSONL bytes (by the name's extension) into validated measurements."""
+    text = _decode(data, name)
+    if not text.strip():
+        raise InputError("the file is empty", file=name, expected="a header line and at least one row")
+    if name.lower().endswith((".jsonl", ".ndjson", ".json")):
+        raw, lines = _read_jsonl(text, name)
+    else:
+        raw, lines = _read_csv(text, name)
+    return _validate(raw, lines, name)
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            file=name,
+            line=line,
+            expected="a UTF-8 file (save it as 'CSV UTF-8')",
+        ) from None
+
+
+def _read_csv(text: str, name: str) -> tuple[pd.DataFrame, np.ndarray]:
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    header = [h.strip() for h in header]
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise InputError("duplicate column in the header", file=name, line=1, column=dupes[0])
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            dtype=dict.fromkeys(TEXT_COLUMNS, str),
+            keep_default_na=False,
+            na_values=[""],
+            skipinitialspace=True,
+            skip_blank_lines=True,
+        )
+    except pd.errors.ParserError as exc:
+        raise InputError(f"malformed CSV: {exc}".rstrip("\n"), file=name) from None
+    except pd.errors.EmptyDataError:
+        raise InputError("the file is empty", file=name, expected="a header line and at least one row") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if frame.empty:
+        raise InputError("a header but no data rows", file=name, expected="at least one row under the header")
+    # Line numbers as a spreadsheet shows them (header = line 1); blank lines are skipped by
+    # the reader, so count them back in.
+    lines = np.arange(2, len(frame) + 2)
+    if "\n\n" in text or "\r\n\r\n" in text:
+        nonblank = [i for i, line in enumerate(text.splitlines(), start=1) if line.strip()]
+        lines = np.array(nonblank[1 : len(frame) + 1])
+    return frame, lines
+
+
+def _read_jsonl(text: str, name: str) -> tuple[pd.DataFrame, np.ndarray]:
+    records: list[dict[str, object]] = []
+    lines: list[int] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"not valid JSON ({exc.msg})", file=name, line=number, expected="one JSON object per line"
+            ) from None
+        if not isinstance(record, dict):
+            raise InputError(
+                "not a JSON object", file=name, line=number, found=record, expected="one JSON object per line"
+            )
+        records.append(record)
+        lines.append(number)
+    frame = pd.DataFrame.from_records(records)
+    for col in TEXT_COLUMNS:
+        if col in frame.columns:
+            frame[col] = frame[col].map(lambda v: v if v is None or isinstance(v, str) else str(v))
+    return frame, np.array(lines)
+
+
+def _first_bad(mask: np.ndarray) -> int | None:
+    hits = np.flatnonzero(mask)
+    return int(hits[0]) if len(hits) else None
+
+
+def _fail(
+    message: str, name: str, lines: np.ndarray, pos: int, column: str, raw: pd.Series | None, expected: str
+) -> InputError:
+    found = None if raw is None else raw.iloc[pos]
+    return InputError(message, file=name, line=int(lines[pos]), column=column, found=found, expected=expected)
+
+
+def _numeric(frame: pd.DataFrame, col: Column, name: str, lines: np.ndarray) -> np.ndarray:
+    raw = frame[col.name]
+    if raw.dtype == bool:
+        raise InputError(
+            "true/false where a number belongs", file=name, column=col.name, expected="a non-negative number"
+        )
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    present = raw.notna().to_numpy()
+    if (pos := _first_bad(present & np.isnan(values))) is not None:
+        raise _fail("not a number", name, lines, pos, col.name, raw, "a non-negative number")
+    if (pos := _first_bad(present & ~np.isfinite(values))) is not None:
+        raise _fail("not a finite number", name, lines, pos, col.name, raw, "a non-negative number")
+    if (pos := _first_bad(values < 0)) is not None:
+        raise _fail("negative value", name, lines, pos, col.name, raw, "a non-negative number")
+    if col.kind == "integer" and (pos := _first_bad(present & (values != np.round(values)))) is not None:
+        raise _fail("not a whole number", name, lines, pos, col.name, raw, "a whole number")
+    return values
+
+
+def _boolean(raw: pd.Series, name: str, lines: np.ndarray) -> np.ndarray:
+    if (pos := _first_bad(raw.isna().to_numpy())) is not None:
+        raise _fail("missing value", name, lines, pos, "success", None, "true/false, 1/0, yes/no or pass/fail")
+    if raw.dtype == bool:
+        return raw.to_numpy()
+    words = raw.astype(str).str.strip().str.lower()
+    is_true = words.isin(TRUE_WORDS).to_numpy()
+    is_false = words.isin(FALSE_WORDS).to_numpy()
+    if (pos := _first_bad(~(is_true | is_false))) is not None:
+        raise _fail("not a yes/no value", name, lines, pos, "success", raw, "true/false, 1/0, yes/no or pass/fail")
+    return is_true
+
+
+def _times(raw: pd.Series, name: str, lines: np.ndarray, column: str) -> tuple[pd.Series, np.ndarray]:
+    text = raw.astype("string").str.strip()
+    parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
+    present = text.notna().to_numpy()
+    if (pos := _first_bad(present & parsed.isna().to_numpy())) is not None:
+        raise _fail(
+            "not a date or time", name, lines, pos, column, raw, "ISO 8601, e.g. 2025-10-03 or 2025-10-03T14:05:00Z"
+        )
+    has_time = text.str.len().fillna(0).to_numpy() > 10
+    return parsed, has_time & present
+
+
+def _validate(frame: pd.DataFrame, lines: np.ndarray, name: str) -> Measurements:
+    columns = set(frame.columns)
+    if {"attempts", "successes"} & columns:
+        shape, spec, required = AGGREGATED_SHAPE, AGGREGATED, AGGREGATED_REQUIRED
+    else:
+        shape, spec, required = PER_ATTEMPT_SHAPE, PER_ATTEMPT, PER_ATTEMPT_REQUIRED
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise InputError(
+            f"missing required column '{missing[0]}'",
+            file=name,
+            column=missing[0],
+            expected=f"per-attempt columns {', '.join(PER_ATTEMPT_REQUIRED)} "
+            f"or aggregated columns {', '.join(AGGREGATED_REQUIRED)}",
+        )
+    known = {c.name for c in spec}
+    notes = []
+    if unknown := sorted(columns - known):
+        notes.append(f"{name}: ignored unknown column(s): {', '.join(unknown)}")
+
+    n = len(frame)
+    out = pd.DataFrame(index=pd.RangeIndex(n))
+    for col in spec:
+        if col.name not in columns:
+            continue
+        if col.kind in ("count", "integer"):
+            out[col.name] = _numeric(frame, col, name, lines)
+        elif col.kind == "text":
+            values = frame[col.name].astype("string").str.strip()
+            out[col.name] = values
+            if col.name in required and (pos := _first_bad((values.isna() | (values == "")).to_numpy())) is not None:
+                raise _fail("empty value", name, lines, pos, col.name, None, f"a {col.name} on every row")
+
+    for parts, whole in PARTS:
+        if whole not in out.columns:
+            continue
+        total = sum((out[p].fillna(0) for p in parts if p in out.columns), start=pd.Series(0.0, index=out.index))
+        over = (total > out[whole]).to_numpy() & out[whole].notna().to_numpy()
+        if (pos := _first_bad(over)) is not None:
+            label = " + ".join(p for p in parts if p in out.columns)
+            raise _fail(
+                f"{label} exceeds {whole}", name, lines, pos, parts[0], frame[parts[0]], f"parts of {whole}, never more"
+            )
+
+    if shape == PER_ATTEMPT_SHAPE:
+        out["successes"] = _boolean(frame["success"], name, lines).astype(np.int64)
+        out["attempts"] = np.int64(1)
+        stamp_col = "timestamp"
+    else:
+        bad = (out["successes"] > out["attempts"]).to_numpy()
+        if (pos := _first_bad(bad)) is not None:
+            raise _fail(
+                "more successes than attempts",
+                name,
+                lines,
+                pos,
+                "successes",
+                frame["successes"],
+                "successes <= attempts",
+            )
+        if (pos := _first_bad((out["attempts"] < 1).to_numpy())) is not None:
+            raise _fail("no attempts", name, lines, pos, "attempts", frame["attempts"], "at least 1 attempt")
+        out["attempts"] = out["attempts"].astype(np.int64)
+        out["successes"] = out["successes"].astype(np.int64)
+        stamp_col = "date"
+    if stamp_col in columns:
+        out["timestamp"], out["time_known"] = _times(frame[stamp_col], name, lines, stamp_col)
+        if stamp_col == "date":
+            out["time_known"] = False
+    else:
+        out["timestamp"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns, UTC]")
+        out["time_known"] = False
+    if "label" not in out.columns:
+        out["label"] = out["model"]
+    out["label"] = out["label"].fillna(out["model"])
+    out["line"] = lines
+    out["source"] = name
+    out = out.reindex(columns=[*CANONICAL, "source"])
+    # Absent optional columns come back as float NaN; keep one dtype per column whatever the file had.
+    for col in TEXT_COLUMNS:
+        out[col] = out[col].astype("string")
+    return Measurements(out, shape, name, notes)
+
+
+def combine(sets: list[Measurements]) -> pd.DataFrame:
+    """Stack several measurement sets into one frame (labels stay as given)."""
+    return pd.concat([m.frame for m in sets], ignore_index=True)

@@ -1,0 +1,1 @@
+"""Price sheets: genai-prices' snapshot, user sheets, and the resolution of measurements to prices."""

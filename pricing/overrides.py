@@ -1,0 +1,80 @@
+"""The "prices in use" sheet a user can edit, and the custom prices their edits become."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from pricing.custom import CustomPrice
+from tokenomics.errors import InputError
+
+EDITABLE = ["input_mtok", "cache_read_mtok", "cache_write_mtok", "output_mtok", "output_reasoning_mtok"]
+SHEET_COLUMNS = ["models", "provider", "model", *EDITABLE, "tiered", "source", "as_of", "custom"]
+EDIT_SOURCE = "edited in the dashboard"
+
+
+def prices_in_use(rows: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """One row per provider/model the measurements use, with the price applied to its latest row.
+
+    Unpriced models are listed too (empty prices) so a user can fill them in.
+    """
+    keyed = rows.assign(
+        _provider=np.where(rows["provider_id"] != "", rows["provider_id"], rows["provider"].fillna("")),
+        _model=np.where(rows["model_id"] != "", rows["model_id"], rows["model"]),
+    )
+    unpriced_prefixed = (keyed["price_id"] < 0) & (keyed["_provider"] == "") & keyed["_model"].str.contains("/")
+    split = keyed.loc[unpriced_prefixed, "_model"].str.split("/", n=1, expand=True)
+    if not split.empty:
+        keyed.loc[unpriced_prefixed, "_provider"] = split[0]
+        keyed.loc[unpriced_prefixed, "_model"] = split[1]
+    groups = keyed.groupby(["_provider", "_model"], sort=False)
+    sheet = groups.agg(models=("label", lambda s: ", ".join(pd.unique(s))), price_id=("price_id", "last")).reset_index()
+    sheet = sheet.rename(columns={"_provider": "provider", "_model": "model"})
+    priced = sheet["price_id"] >= 0
+    picked = table.reindex(sheet["price_id"].where(priced, -1).to_numpy())
+    picked.index = sheet.index
+    for col in EDITABLE:
+        sheet[col] = picked[col] if col in picked.columns else np.nan
+    tier_cols = [c for c in table.columns if "__tier" in c]
+    sheet["tiered"] = picked[tier_cols].notna().any(axis=1) if tier_cols else False
+    sheet["source"] = picked["price_source"].where(priced, "unpriced")
+    sheet["as_of"] = picked["price_as_of"].where(priced, "")
+    sheet["custom"] = picked["custom"].where(priced, False).astype(bool)
+    return sheet[SHEET_COLUMNS]
+
+
+def edits_to_custom(original: pd.DataFrame, edited: pd.DataFrame, today: date) -> tuple[list[CustomPrice], list[str]]:
+    """Rows whose prices the user changed, as custom prices; plus problems to show.
+
+    A row needs an input and an output price to become a price; partial rows are reported.
+    """
+    prices: list[CustomPrice] = []
+    problems: list[str] = []
+    for idx in edited.index:
+        new = edited.loc[idx, EDITABLE].astype(float)
+        old = original.loc[idx, EDITABLE].astype(float) if idx in original.index else new * np.nan
+        same = ((new == old) | (new.isna() & old.isna())).all()
+        if same:
+            continue
+        name = f"{edited.at[idx, 'provider']}/{edited.at[idx, 'model']}"
+        values = {k: (None if np.isnan(v) else float(v)) for k, v in new.items()}
+        try:
+            prices.append(
+                CustomPrice(
+                    provider=str(edited.at[idx, "provider"]) or "custom",
+                    model=str(edited.at[idx, "model"]),
+                    source=EDIT_SOURCE,
+                    checked_on=today,
+                    **values,
+                )
+            )
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            problems.append(
+                str(InputError(err["msg"].lower(), file="prices in use", column=".".join(map(str, err["loc"]))))
+                + f" ({name})"
+            )
+    return prices, problems

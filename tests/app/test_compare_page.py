@@ -1,0 +1,123 @@
+"""AppTest of the Compare page: navigation, widgets by key, uploads, errors in the page."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pricing.custom import CustomPrice
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+ATTEMPTS_CSV = b"""model,task_id,success,input_tokens,output_tokens,reasoning_tokens
+gpt-4o,t1,true,1000,200,
+gpt-4o,t2,false,1000,200,
+gpt-4o,t3,true,1000,200,
+deepseek-reasoner,t1,true,1000,800,600
+deepseek-reasoner,t2,false,1000,800,600
+deepseek-reasoner,t3,false,1000,800,600
+"""
+
+
+@pytest.fixture
+def app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def summary_table(at: AppTest):
+    """The comparison table: the one dataframe with a cost-per-success column."""
+    return next(d.value for d in at.dataframe if "cost_per_success" in d.value.columns)
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_default_page_is_compare_on_bundled_data(app: AppTest) -> None:
+    at = app.run()
+    no_errors(at)
+    assert at.title[0].value == "Cost per solved task"
+    assert at.metric[0].value == "69"  # 69 runs in the bundled Aider leaderboard
+    headline = at.subheader[0].value
+    assert "cheaper per token" in headline
+    assert "per solved task" in headline
+    assert len(summary_table(at)) == 69
+
+
+def test_baseline_choice_changes_headline(app: AppTest) -> None:
+    at = app.run()
+    at.selectbox(key="baseline").set_value("o3-pro (high)").run()
+    no_errors(at)
+    assert at.subheader[0].value.endswith("than o3-pro (high).")
+
+
+def test_upload_per_attempt_file(app: AppTest) -> None:
+    at = app.run()
+    at.radio(key="source").set_value("My upload")
+    at.file_uploader(key="upload").set_value(("runs.csv", ATTEMPTS_CSV, "text/csv"))
+    at.run()
+    no_errors(at)
+    assert at.metric[0].value == "2"
+    assert not at.error
+
+
+def test_bad_upload_shows_specific_error_not_traceback(app: AppTest) -> None:
+    at = app.run()
+    at.radio(key="source").set_value("My upload")
+    bad = b"model,task_id,success\ngpt-4o,t1,maybe\n"
+    at.file_uploader(key="upload").set_value(("bad.csv", bad, "text/csv"))
+    at.run()
+    no_errors(at)
+    message = at.error[0].value
+    assert "bad.csv" in message
+    assert "line 2" in message
+    assert "column 'success'" in message
+    assert "'maybe'" in message
+
+
+def test_fixed_pricing_date_reprices(app: AppTest) -> None:
+    at = app.run()
+    # o3's run of 2025-06-25 is priced after OpenAI's cut of 2025-06-10: $2/$8 per million,
+    # 2,893,189 x 2 + 1,154,767 x 8 = $15.02.
+    assert summary_table(at).set_index("model").loc["o3", "total_cost"] == pytest.approx(15.0245, abs=1e-3)
+    at.radio(key="price_mode").set_value("one date for all runs").run()
+    at.date_input(key="as_of").set_value(date(2025, 6, 1)).run()
+    no_errors(at)
+    # Before the cut, $10/$40: 2,893,189 x 10 + 1,154,767 x 40 = $75.12, five times as much.
+    row = summary_table(at).set_index("model").loc["o3"]
+    assert row["total_cost"] == pytest.approx(75.1226, abs=1e-3)
+    assert not at.error
+
+
+def test_custom_price_sheet_overrides_and_is_marked(app: AppTest) -> None:
+    at = app.run()
+    at.session_state["custom_sheets"] = [
+        CustomPrice(
+            provider="deepseek",
+            model="deepseek-chat",
+            input_mtok=0.28,
+            output_mtok=0.42,
+            source="https://api-docs.deepseek.com/quick_start/pricing",
+            checked_on=date(2025, 10, 1),
+        )
+    ]
+    at.run()
+    no_errors(at)
+    table = summary_table(at)
+    row = table.set_index("model").loc["DeepSeek-V3.2-Exp (Chat)"]
+    assert row["price_source"].startswith("custom:")
+    # 2,266,868 x 0.28/M + 573,477 x 0.42/M = 0.63472 + 0.24086 = $0.8756, as Aider published.
+    assert row["total_cost"] == pytest.approx(0.8756, abs=0.00005)
+
+
+def test_cost_of_pass_toggle_adds_column(app: AppTest) -> None:
+    at = app.run()
+    at.radio(key="source").set_value("My upload")
+    at.file_uploader(key="upload").set_value(("runs.csv", ATTEMPTS_CSV, "text/csv"))
+    at.toggle(key="cost_of_pass").set_value(True)
+    at.run()
+    no_errors(at)
+    assert "cost_of_pass" in summary_table(at).columns

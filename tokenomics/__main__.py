@@ -1,0 +1,5 @@
+import sys
+
+from tokenomics.cli import main
+
+sys.exit(main())

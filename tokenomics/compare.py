@@ -1,0 +1,275 @@
+"""Cost per success for each model: the one place the headline formula lives.
+
+    cost per success (CPS) = total cost of all attempts / number of successes
+                           = mean cost per attempt / success rate
+
+Worked example (primer): 100 attempts at $0.02 each, 40 successes: CPS = $2.00 / 40 = $0.05.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from tokenomics.costing import OBSERVED, PRICED, UNPRICED, price_rows
+from tokenomics.stats import bootstrap_ratio, model_seed, wilson_interval
+from tokenomics.units import COST_COMPONENTS, TOKEN_COLUMNS
+
+# Column names shared with the CLI's CSV/JSON output; the README documents each.
+OUTPUT_COLUMNS = [
+    "model",
+    "provider",
+    "attempts",
+    "successes",
+    "success_rate",
+    "success_low",
+    "success_high",
+    "cost_per_attempt",
+    "total_cost",
+    "cost_per_success",
+    "cps_low",
+    "cps_high",
+    "price_source",
+]
+
+
+@dataclass(frozen=True)
+class CompareOptions:
+    baseline: str | None = None
+    """Label of the model the others are compared with; None: the model with the highest success rate."""
+    resamples: int = 2000
+    seed: int = 0
+    cost_of_pass: bool = False
+    """Also compute the per-task variant (mean over tasks of cost / success rate)."""
+
+
+def cost_per_success(total_cost: np.ndarray, successes: np.ndarray) -> np.ndarray:
+    """``total_cost / successes``: ``inf`` with no success, NaN when the cost is unknown.
+
+    >>> cost_per_success(np.array([2.0, 1.0, np.nan]), np.array([40, 0, 3])).tolist()
+    [0.05, inf, nan]
+    """
+    cost = np.asarray(total_cost, dtype=float)
+    s = np.asarray(successes, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(s > 0, cost / s, np.where(np.isnan(cost), np.nan, np.inf))
+
+
+def cps_interval_from_rate(
+    total_cost: np.ndarray, attempts: np.ndarray, rate_low: np.ndarray, rate_high: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """CPS bounds from the success-rate interval, with the cost per attempt taken as known.
+
+    With no success the lower bound stays finite (``mean cost / p_upper``, about
+    ``mean cost x N / 3`` by the rule of three) and the upper bound is ``inf``.
+    """
+    cost = np.asarray(total_cost, dtype=float)
+    n = np.asarray(attempts, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low = np.where(rate_high > 0, cost / (n * rate_high), np.inf)
+        high = np.where(rate_low > 0, cost / (n * rate_low), np.inf)
+    return np.where(np.isnan(cost), np.nan, low), np.where(np.isnan(cost), np.nan, high)
+
+
+def pareto_frontier(success_rate: np.ndarray, cps: np.ndarray) -> np.ndarray:
+    """True where no other model has both a higher-or-equal success rate and a lower-or-equal
+    cost per success, with one of the two strictly better (a staircase, not a convex hull).
+
+    >>> pareto_frontier(np.array([0.5, 0.8, 0.4, 0.9]), np.array([1.0, 2.0, 3.0, np.inf])).tolist()
+    [True, True, False, False]
+    """
+    p = np.asarray(success_rate, dtype=float)
+    c = np.asarray(cps, dtype=float)
+    valid = np.isfinite(p) & np.isfinite(c)
+    pi, pj = p[:, None], p[None, :]
+    ci, cj = c[:, None], c[None, :]
+    dominated_by = (pj >= pi) & (cj <= ci) & ((pj > pi) | (cj < ci)) & valid[None, :]
+    return valid & ~dominated_by.any(axis=1)
+
+
+def _join_unique(values: pd.Series) -> str:
+    uniq = [str(v) for v in pd.unique(values.dropna()) if str(v)]
+    return "; ".join(uniq)
+
+
+def _basis(bases: pd.Series) -> str:
+    kinds = set(bases)
+    if UNPRICED in kinds:
+        return UNPRICED
+    if kinds == {PRICED}:
+        return PRICED
+    if kinds == {OBSERVED}:
+        return OBSERVED
+    return "mixed"
+
+
+def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOptions | None = None) -> pd.DataFrame:
+    """One row per model label with success, cost, cost per success and their intervals.
+
+    ``rows`` is a priced measurement frame (see ``measurements.schema``) with ``price_id``
+    pointing into ``price_table``. Models whose cost cannot be known (an unpriced row and no
+    observed cost) get NaN costs and ``cost_basis == "unpriced"``, never $0.
+    """
+    options = options or CompareOptions()
+    costed = pd.concat([rows, price_rows(rows, price_table)], axis=1)
+    provenance = price_table.reindex(columns=["price_source", "price_as_of", "provider_id"])
+    lookup = costed["price_id"].where(costed["price_id"] >= 0)
+    for col in provenance.columns:
+        costed[col] = lookup.map(provenance[col])
+    costed.loc[costed["cost_basis"] == OBSERVED, "price_source"] = "observed cost_usd"
+    costed.loc[costed["cost_basis"] == UNPRICED, "price_source"] = UNPRICED
+
+    groups = costed.groupby("label", sort=False)
+    sums = groups[["attempts", "successes", *COST_COMPONENTS, "cost_observed"]].sum(min_count=1)
+    summary = pd.DataFrame(index=sums.index)
+    summary["model"] = sums.index
+    summary["model_id"] = groups["model"].agg(_join_unique)
+    summary["provider"] = (
+        groups["provider_id"].agg(_join_unique).where(lambda s: s != "", groups["provider"].agg(_join_unique))
+    )
+    summary["attempts"] = sums["attempts"].astype(int)
+    summary["successes"] = sums["successes"].astype(int)
+    summary["success_rate"] = summary["successes"] / summary["attempts"]
+    low, high = wilson_interval(summary["successes"].to_numpy(), summary["attempts"].to_numpy())
+    summary["success_low"], summary["success_high"] = low, high
+
+    for col in TOKEN_COLUMNS:
+        if col in costed.columns:
+            reported = groups[col].sum(min_count=1)
+            summary[f"{col}_per_attempt"] = reported / summary["attempts"]
+
+    # A model's total is unknown as soon as one of its rows is.
+    unknown = groups["cost"].apply(lambda s: bool(s.isna().any()))
+    summary["total_cost"] = groups["cost"].sum().where(~unknown)
+    summary["cost_basis"] = groups["cost_basis"].agg(_basis)
+    summary["observed_cost"] = sums["cost_observed"].where(
+        summary["cost_basis"] == OBSERVED, groups["cost_usd"].sum(min_count=1)
+    )
+    for col in COST_COMPONENTS:
+        summary[col] = sums[col].where(summary["cost_basis"] == PRICED)
+    summary["cost_per_attempt"] = summary["total_cost"] / summary["attempts"]
+    summary["cost_per_success"] = cost_per_success(summary["total_cost"].to_numpy(), summary["successes"].to_numpy())
+    summary["price_source"] = groups["price_source"].agg(_join_unique)
+    summary["price_as_of"] = groups["price_as_of"].agg(_join_unique)
+    summary["tier_basis"] = groups["calls"].agg(
+        lambda s: "per-call mean prompt" if s.notna().all() else "base tier (calls unknown)"
+    )
+
+    _add_cps_intervals(summary, costed, options)
+    if options.cost_of_pass:
+        summary["cost_of_pass"] = _cost_of_pass(costed).reindex(summary.index)
+    _add_discounts(summary, costed, price_table, options)
+    summary["on_frontier"] = pareto_frontier(summary["success_rate"].to_numpy(), summary["cost_per_success"].to_numpy())
+    return summary.reset_index(drop=True)
+
+
+def _add_cps_intervals(summary: pd.DataFrame, costed: pd.DataFrame, options: CompareOptions) -> None:
+    low, high = cps_interval_from_rate(
+        summary["total_cost"].to_numpy(),
+        summary["attempts"].to_numpy(),
+        summary["success_low"].to_numpy(),
+        summary["success_high"].to_numpy(),
+    )
+    summary["cps_low"], summary["cps_high"] = low, high
+    summary["cps_interval"] = "from success-rate interval"
+    per_task = costed[costed["task_id"].notna()] if "task_id" in costed.columns else costed.iloc[0:0]
+    if per_task.empty:
+        return
+    task_sums = per_task.groupby(["label", "task_id"], sort=False)[["cost", "successes"]].sum(min_count=1)
+    for label, tasks in task_sums.groupby(level="label", sort=False):
+        has_all_tasks = costed.loc[costed["label"] == label, "task_id"].notna().all()
+        if not has_all_tasks or not np.isfinite(summary.at[label, "total_cost"]) or len(tasks) < 2:
+            continue
+        lo, hi = bootstrap_ratio(
+            tasks["cost"].to_numpy(),
+            tasks["successes"].to_numpy(),
+            resamples=options.resamples,
+            seed=model_seed(options.seed, str(label)),
+        )
+        summary.at[label, "cps_low"], summary.at[label, "cps_high"] = lo, hi
+        summary.at[label, "cps_interval"] = f"bootstrap over {len(tasks)} tasks"
+
+
+def _cost_of_pass(costed: pd.DataFrame) -> pd.Series:
+    """Mean over tasks of (mean cost of an attempt) / (success rate on that task).
+
+    Infinite as soon as one task is never solved; weights hard tasks more than the aggregate.
+    """
+    per_task = costed[costed["task_id"].notna()]
+    t = per_task.groupby(["label", "task_id"], sort=False)[["cost", "attempts", "successes"]].sum(min_count=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (t["cost"] / t["attempts"]) / (t["successes"] / t["attempts"])
+    return ratio.groupby(level="label", sort=False).mean()
+
+
+def _add_discounts(
+    summary: pd.DataFrame, costed: pd.DataFrame, price_table: pd.DataFrame, options: CompareOptions
+) -> None:
+    """Effective discount of every model against the baseline, per token and per success.
+
+    Per token: the baseline's own token mix per attempt (its input, cached, output and
+    reasoning tokens) priced at each model's prices, base tier; the ratio of the two bills.
+    Per success: ``CPS_baseline / CPS_model``. A value above 1 means cheaper than the baseline.
+    """
+    baseline = options.baseline if options.baseline in summary.index else _default_baseline(summary)
+    summary["baseline"] = baseline
+    summary["discount_per_token"] = np.nan
+    summary["discount_per_success"] = np.nan
+    if baseline is None:
+        return
+    with np.errstate(divide="ignore", invalid="ignore"):
+        summary["discount_per_success"] = summary.at[baseline, "cost_per_success"] / summary["cost_per_success"]
+
+    mix = costed.loc[costed["label"] == baseline, list(TOKEN_COLUMNS)].sum(min_count=1)
+    if mix.isna().all():
+        mix = costed[list(TOKEN_COLUMNS)].sum(min_count=1)
+    if mix.isna().all():
+        return
+    # Each model's latest price (the one its last row was priced at) applied to one shared bundle.
+    latest_price = costed[costed["price_id"] >= 0].groupby("label", sort=False)["price_id"].last()
+    bundle = pd.DataFrame([mix.to_dict()] * len(latest_price), index=latest_price.index)
+    bundle["calls"] = np.nan
+    bundle["attempts"] = 1
+    bundle["cost_usd"] = np.nan
+    bundle["price_id"] = latest_price.to_numpy()
+    bundle_cost = price_rows(bundle, price_table)
+    blended = bundle_cost["cost"].where(bundle_cost["cost_basis"] == PRICED)
+    blended = blended.reindex(summary.index)
+    if baseline in blended.index and np.isfinite(blended.get(baseline, np.nan)):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            summary["discount_per_token"] = blended[baseline] / blended
+
+
+def _default_baseline(summary: pd.DataFrame) -> str | None:
+    known = summary[summary["total_cost"].notna()]
+    if known.empty:
+        return None
+    return str(known["success_rate"].idxmax())
+
+
+def headline(summary: pd.DataFrame, candidate: str, baseline: str) -> str:
+    """The one-line answer: "X is 5.2x cheaper per token and 1.1x cheaper per solved task than Y"."""
+    row = summary.set_index("model").loc[candidate]
+    if candidate == baseline:
+        return f"{candidate} is the baseline."
+    if not np.isfinite(row["discount_per_success"]) and np.isnan(row["total_cost"]):
+        return f"{candidate} is unpriced: no cost per solved task can be given."
+    parts = []
+    if np.isfinite(row["discount_per_token"]):
+        parts.append(f"{_ratio_words(row['discount_per_token'])} per token")
+    d = row["discount_per_success"]
+    if row["successes"] == 0:
+        parts.append(f"never succeeded in {int(row['attempts'])} attempts, so no price per solved task is finite")
+    elif np.isfinite(d) and d > 0:
+        parts.append(f"{_ratio_words(d)} per solved task")
+    elif np.isnan(d):
+        parts.append("not comparable per solved task (baseline unpriced or unsolved)")
+    return f"{candidate} is " + " and ".join(parts) + f" than {baseline}."
+
+
+def _ratio_words(ratio: float) -> str:
+    if ratio >= 1:
+        return f"{ratio:.1f}x cheaper"
+    return f"{1 / ratio:.1f}x more expensive"

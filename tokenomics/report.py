@@ -1,0 +1,96 @@
+"""The comparison as a table for machines (CSV/JSON) and for people (text)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+
+from tokenomics.compare import OUTPUT_COLUMNS
+from tokenomics.units import COST_COMPONENTS, TOKEN_COLUMNS
+
+EXTRA_COLUMNS = [
+    "model_id",
+    "cost_basis",
+    "observed_cost",
+    *(f"{c}_per_attempt" for c in TOKEN_COLUMNS),
+    *COST_COMPONENTS,
+    "cps_interval",
+    "cost_of_pass",
+    "baseline",
+    "discount_per_token",
+    "discount_per_success",
+    "on_frontier",
+    "price_as_of",
+    "tier_basis",
+]
+
+
+def output_frame(summary: pd.DataFrame) -> pd.DataFrame:
+    """The documented columns first, then the extras present; rates as fractions, money in USD."""
+    extras = [c for c in EXTRA_COLUMNS if c in summary.columns]
+    return summary[[*OUTPUT_COLUMNS, *extras]]
+
+
+def to_csv(summary: pd.DataFrame) -> str:
+    # pandas writes inf as "inf" and NaN as empty, which is what the README promises.
+    return output_frame(summary).to_csv(index=False, lineterminator="\n")
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, (float, np.floating)):
+        if math.isnan(value):
+            return None
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def to_json(summary: pd.DataFrame) -> str:
+    records = [{k: _json_value(v) for k, v in row.items()} for row in output_frame(summary).to_dict(orient="records")]
+    return json.dumps(records, indent=2)
+
+
+def money(value: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "unpriced"
+    if math.isinf(value):
+        return "unbounded"
+    if value >= 100:
+        return f"${value:,.0f}"
+    if value >= 1:
+        return f"${value:,.2f}"
+    return f"${value:.4f}"
+
+
+def to_table(summary: pd.DataFrame) -> str:
+    """A fixed-width table for a terminal: the figures a buyer reads first."""
+    view = pd.DataFrame(
+        {
+            "model": summary["model"],
+            "provider": summary["provider"],
+            "solved": [f"{s}/{n}" for s, n in zip(summary["successes"], summary["attempts"], strict=True)],
+            "success (95% CI)": [
+                f"{r:.1%} ({lo:.1%}-{hi:.1%})"
+                for r, lo, hi in zip(
+                    summary["success_rate"], summary["success_low"], summary["success_high"], strict=True
+                )
+            ],
+            "cost/attempt": summary["cost_per_attempt"].map(money),
+            "cost/success (95% CI)": [
+                f"{money(c)} ({money(lo)}-{money(hi)})" if np.isfinite(lo) or np.isfinite(hi) else money(c)
+                for c, lo, hi in zip(summary["cost_per_success"], summary["cps_low"], summary["cps_high"], strict=True)
+            ],
+            "x cheaper/token": summary["discount_per_token"].map(lambda v: "" if np.isnan(v) else f"{v:.2f}"),
+            "x cheaper/success": summary["discount_per_success"].map(lambda v: "" if np.isnan(v) else f"{v:.2f}"),
+            "price source": summary["price_source"],
+        }
+    )
+    return view.to_string(index=False)

@@ -1,0 +1,81 @@
+"""Cached loaders and the cached comparison, so a widget change recomputes only what it touches."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from genai_prices.data_snapshot import DataSnapshot
+
+from measurements.load import Measurements, parse_measurements, read_measurements
+from pricing.custom import CustomPrice
+from pricing.run import Comparison, compare_measurements
+from pricing.snapshot import SnapshotInfo, bundled, describe
+from tokenomics.compare import CompareOptions
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_FILE = ROOT / "data" / "aider_polyglot.csv"
+BUNDLED_NAME = "Aider polyglot leaderboard (bundled)"
+
+
+def today() -> date:
+    return datetime.now(tz=UTC).date()
+
+
+@st.cache_data(show_spinner=False)
+def load_bundled() -> Measurements:
+    return read_measurements(BUNDLED_FILE)
+
+
+@st.cache_data(show_spinner="Reading the file...", max_entries=20)
+def parse_upload(data: bytes, name: str) -> Measurements:
+    return parse_measurements(data, name)
+
+
+def snapshot() -> DataSnapshot:
+    """The user's refreshed genai-prices data if they refreshed, else the bundled snapshot."""
+    return st.session_state.get("snapshot") or bundled()
+
+
+def snapshot_key() -> str:
+    snap = snapshot()
+    return snap.timestamp.isoformat() if snap.from_auto_update else "bundled"
+
+
+def snapshot_info() -> SnapshotInfo:
+    return describe(snapshot(), today())
+
+
+def custom_sheets() -> list[CustomPrice]:
+    return list(st.session_state.get("custom_sheets", []))
+
+
+@st.cache_data(show_spinner="Pricing and comparing...", max_entries=50)
+def compare(
+    frame: pd.DataFrame,
+    custom_json: tuple[str, ...],
+    as_of: date | None,
+    baseline: str | None,
+    cost_of_pass: bool,
+    snapshot_id: str,
+    _snapshot: DataSnapshot,
+) -> Comparison:
+    custom = [CustomPrice.model_validate_json(c) for c in custom_json]
+    options = CompareOptions(baseline=baseline, cost_of_pass=cost_of_pass)
+    return compare_measurements(frame, _snapshot, custom, as_of=as_of, today=today(), options=options)
+
+
+def run_comparison(
+    frame: pd.DataFrame, custom: list[CustomPrice], as_of: date | None, baseline: str | None, cost_of_pass: bool
+) -> Comparison:
+    return compare(
+        frame,
+        tuple(c.model_dump_json() for c in custom),
+        as_of,
+        baseline,
+        cost_of_pass,
+        snapshot_key(),
+        snapshot(),
+    )
