@@ -254,19 +254,18 @@ def headline(summary: pd.DataFrame, candidate: str, baseline: str) -> str:
     row = summary.set_index("model").loc[candidate]
     if candidate == baseline:
         return f"{candidate} is the baseline."
-    if not np.isfinite(row["discount_per_success"]) and np.isnan(row["total_cost"]):
-        return f"{candidate} is unpriced: no cost per solved task can be given."
-    parts = []
-    if np.isfinite(row["discount_per_token"]):
-        parts.append(f"{_ratio_words(row['discount_per_token'])} per token")
-    d = row["discount_per_success"]
+    d_token, d_success = row["discount_per_token"], row["discount_per_success"]
+    per_token = f"{_ratio_words(d_token)} per token" if np.isfinite(d_token) and d_token > 0 else None
     if row["successes"] == 0:
-        parts.append(f"never succeeded in {int(row['attempts'])} attempts, so no price per solved task is finite")
-    elif np.isfinite(d) and d > 0:
-        parts.append(f"{_ratio_words(d)} per solved task")
-    elif np.isnan(d):
-        parts.append("not comparable per solved task (baseline unpriced or unsolved)")
-    return f"{candidate} is " + " and ".join(parts) + f" than {baseline}."
+        lead = f"{candidate} is {per_token} than {baseline}, but it" if per_token else candidate
+        return f"{lead} never succeeded in {int(row['attempts'])} attempts: its cost per solved task is unbounded."
+    if np.isnan(row["total_cost"]):
+        return f"{candidate} is unpriced: no cost per solved task can be given (add its price)."
+    if np.isfinite(d_success) and d_success > 0:
+        per_success = f"{_ratio_words(d_success)} per solved task"
+    else:
+        per_success = f"not comparable per solved task ({baseline} has no finite cost per solved task)"
+    return f"{candidate} is " + " and ".join(p for p in (per_token, per_success) if p) + f" than {baseline}."
 
 
 def _ratio_words(ratio: float) -> str:

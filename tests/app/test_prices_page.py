@@ -34,9 +34,10 @@ def test_filter_narrows_the_listing() -> None:
     at.text_input(key="price_filter").set_value("deepseek").run()
     listing = price_listing(at)
     assert len(listing) > 0
-    assert listing["model"].str.contains("deepseek", case=False).all() or listing["provider"].str.contains(
-        "deepseek"
-    ).any()
+    assert (
+        listing["model"].str.contains("deepseek", case=False).all()
+        or listing["provider"].str.contains("deepseek").any()
+    )
 
 
 def test_refresh_failure_is_shown_not_raised(monkeypatch) -> None:
@@ -55,13 +56,14 @@ def test_refresh_failure_is_shown_not_raised(monkeypatch) -> None:
 
 def test_custom_sheet_upload_and_bad_sheet() -> None:
     at = open_prices()
-    good = b"provider,model,input_mtok,output_mtok,source,checked_on\ndeepseek,deepseek-chat,0.28,0.42,docs,2025-10-01\n"
+    header = b"provider,model,input_mtok,output_mtok,source,checked_on\n"
+    good = header + b"deepseek,deepseek-chat,0.28,0.42,docs,2025-10-01\n"
     at.file_uploader(key="price_sheet").set_value(("prices.csv", good, "text/csv")).run()
     assert not at.exception
     assert "1 custom price" in at.success[0].value
     assert len(at.session_state["custom_sheets"]) == 1
 
-    bad = b"provider,model,input_mtok,output_mtok,source,checked_on\ndeepseek,deepseek-chat,-1,0.42,docs,2025-10-01\n"
+    bad = header + b"deepseek,deepseek-chat,-1,0.42,docs,2025-10-01\n"
     at.file_uploader(key="price_sheet").set_value(("bad.csv", bad, "text/csv")).run()
     assert not at.exception
     assert "bad.csv" in at.error[0].value
