@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from measurements.load import combine
-from pricing.overrides import EDITABLE, edits_to_custom, prices_in_use
+from pricing.overrides import EDITABLE, edits_to_custom
 from tokenomics.charts import cost_breakdown_figure, pareto_figure
 from tokenomics.compare import headline
 from tokenomics.errors import InputError
@@ -90,7 +90,7 @@ baseline = None if baseline_choice.startswith("(") else baseline_choice
 # ---- prices in use, with the user's overrides ----------------------------------------------
 sheets = custom_sheets()
 first = run_comparison(frame, sheets, as_of, baseline, cost_of_pass)
-in_use = prices_in_use(first.rows, first.table)
+in_use = first.prices_in_use
 editor_key = (
     "price_editor_" + hashlib.sha1(pd.util.hash_pandas_object(in_use[["provider", "model"]]).values).hexdigest()[:12]
 )

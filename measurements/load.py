@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +53,10 @@ CANONICAL = [
     "time_known",
     "line",
 ]
+
+
+Lines = Sequence[int]
+"""Line number in the file of each data row (positional)."""
 
 
 @dataclass
@@ -95,12 +101,54 @@ def _decode(data: bytes, name: str) -> str:
         ) from None
 
 
-def _read_csv(text: str, name: str) -> tuple[pd.DataFrame, np.ndarray]:
+class CsvLines:
+    """Line number (as an editor shows it, header = 1) of each data row, worked out only when an
+    error needs one: csv.reader follows quoted newlines and blank lines exactly, but is too slow
+    to run on every large file that turns out to be fine."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lines: list[int] | None = None
+
+    def _records(self):
+        reader = csv.reader(io.StringIO(self._text))
+        last = 0
+        for record in reader:
+            start, last = last + 1, reader.line_num
+            if any(field.strip() for field in record):
+                yield start, record
+
+    def __getitem__(self, pos: int) -> int:
+        return int(self.all()[pos])
+
+    def all(self) -> np.ndarray:
+        if self._lines is None:
+            simple = '"' not in self._text and not re.search(r"\n[ \t\r]*\n", self._text)
+            if simple:  # one physical line per row: no need to tokenise the file again
+                n = self._text.count("\n") + (not self._text.endswith("\n"))
+                self._lines = list(range(2, n + 1))
+            else:
+                self._lines = [start for start, _ in self._records()][1:]
+        return np.asarray(self._lines)
+
+    def first_ragged(self) -> tuple[int, int, int] | None:
+        """(line, fields, header fields) of the first row whose field count differs from the header's."""
+        width = None
+        for start, record in self._records():
+            if width is None:
+                width = len(record)
+            elif len(record) != width:
+                return start, len(record), width
+        return None
+
+
+def _read_csv(text: str, name: str) -> tuple[pd.DataFrame, CsvLines]:
     header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
     header = [h.strip() for h in header]
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
         raise InputError("duplicate column in the header", file=name, line=1, column=dupes[0])
+    lines = CsvLines(text)
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -111,22 +159,24 @@ def _read_csv(text: str, name: str) -> tuple[pd.DataFrame, np.ndarray]:
             skip_blank_lines=True,
         )
     except pd.errors.ParserError as exc:
+        if ragged := lines.first_ragged():
+            line, fields, width = ragged
+            raise InputError(
+                f"malformed CSV: {fields} fields where the header has {width}",
+                file=name,
+                line=line,
+                expected="the same number of fields on every line",
+            ) from None
         raise InputError(f"malformed CSV: {exc}".rstrip("\n"), file=name) from None
     except pd.errors.EmptyDataError:
         raise InputError("the file is empty", file=name, expected="a header line and at least one row") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:
         raise InputError("a header but no data rows", file=name, expected="at least one row under the header")
-    # Line numbers as a spreadsheet shows them (header = line 1); blank lines are skipped by
-    # the reader, so count them back in.
-    lines = np.arange(2, len(frame) + 2)
-    if "\n\n" in text or "\r\n\r\n" in text:
-        nonblank = [i for i, line in enumerate(text.splitlines(), start=1) if line.strip()]
-        lines = np.array(nonblank[1 : len(frame) + 1])
     return frame, lines
 
 
-def _read_jsonl(text: str, name: str) -> tuple[pd.DataFrame, np.ndarray]:
+def _read_jsonl(text: str, name: str) -> tuple[pd.DataFrame, Lines]:
     records: list[dict[str, object]] = []
     lines: list[int] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -147,8 +197,8 @@ def _read_jsonl(text: str, name: str) -> tuple[pd.DataFrame, np.ndarray]:
     frame = pd.DataFrame.from_records(records)
     for col in TEXT_COLUMNS:
         if col in frame.columns:
-            frame[col] = frame[col].map(lambda v: v if v is None or isinstance(v, str) else str(v))
-    return frame, np.array(lines)
+            frame[col] = frame[col].map(lambda v: v if v is None or isinstance(v, str) or v != v else str(v))
+    return frame, lines
 
 
 def _first_bad(mask: np.ndarray) -> int | None:
@@ -157,18 +207,21 @@ def _first_bad(mask: np.ndarray) -> int | None:
 
 
 def _fail(
-    message: str, name: str, lines: np.ndarray, pos: int, column: str, raw: pd.Series | None, expected: str
+    message: str, name: str, lines: Lines, pos: int, column: str, raw: pd.Series | None, expected: str
 ) -> InputError:
     found = None if raw is None else raw.iloc[pos]
+    if isinstance(found, np.generic):
+        found = found.item()  # show -5, not np.int64(-5)
     return InputError(message, file=name, line=int(lines[pos]), column=column, found=found, expected=expected)
 
 
-def _numeric(frame: pd.DataFrame, col: Column, name: str, lines: np.ndarray) -> np.ndarray:
+def _numeric(frame: pd.DataFrame, col: Column, name: str, lines: Lines) -> np.ndarray:
     raw = frame[col.name]
-    if raw.dtype == bool:
-        raise InputError(
-            "true/false where a number belongs", file=name, column=col.name, expected="a non-negative number"
-        )
+    if raw.dtype == bool or raw.dtype == object:
+        # JSON true/false would otherwise pass as 1/0.
+        is_bool = raw.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
+        if (pos := _first_bad(is_bool)) is not None:
+            raise _fail("true/false where a number belongs", name, lines, pos, col.name, raw, "a non-negative number")
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
     present = raw.notna().to_numpy()
     if (pos := _first_bad(present & np.isnan(values))) is not None:
@@ -182,7 +235,7 @@ def _numeric(frame: pd.DataFrame, col: Column, name: str, lines: np.ndarray) -> 
     return values
 
 
-def _boolean(raw: pd.Series, name: str, lines: np.ndarray) -> np.ndarray:
+def _boolean(raw: pd.Series, name: str, lines: Lines) -> np.ndarray:
     if (pos := _first_bad(raw.isna().to_numpy())) is not None:
         raise _fail("missing value", name, lines, pos, "success", None, "true/false, 1/0, yes/no or pass/fail")
     if raw.dtype == bool:
@@ -195,7 +248,7 @@ def _boolean(raw: pd.Series, name: str, lines: np.ndarray) -> np.ndarray:
     return is_true
 
 
-def _times(raw: pd.Series, name: str, lines: np.ndarray, column: str) -> tuple[pd.Series, np.ndarray]:
+def _times(raw: pd.Series, name: str, lines: Lines, column: str) -> tuple[pd.Series, np.ndarray]:
     text = raw.astype("string").str.strip()
     parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
     present = text.notna().to_numpy()
@@ -207,7 +260,7 @@ def _times(raw: pd.Series, name: str, lines: np.ndarray, column: str) -> tuple[p
     return parsed, has_time & present
 
 
-def _validate(frame: pd.DataFrame, lines: np.ndarray, name: str) -> Measurements:
+def _validate(frame: pd.DataFrame, lines: Lines, name: str) -> Measurements:
     columns = set(frame.columns)
     if {"attempts", "successes"} & columns:
         shape, spec, required = AGGREGATED_SHAPE, AGGREGATED, AGGREGATED_REQUIRED
@@ -282,7 +335,7 @@ def _validate(frame: pd.DataFrame, lines: np.ndarray, name: str) -> Measurements
     if "label" not in out.columns:
         out["label"] = out["model"]
     out["label"] = out["label"].fillna(out["model"])
-    out["line"] = lines
+    out["line"] = lines.all() if isinstance(lines, CsvLines) else np.asarray(lines)
     out["source"] = name
     out = out.reindex(columns=[*CANONICAL, "source"])
     # Absent optional columns come back as float NaN; keep one dtype per column whatever the file had.

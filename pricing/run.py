@@ -11,6 +11,7 @@ from genai_prices.data_snapshot import DataSnapshot
 
 from pricing.book import attach_prices
 from pricing.custom import CustomPrice
+from pricing.overrides import prices_in_use
 from tokenomics.compare import CompareOptions, summarise
 
 
@@ -20,6 +21,8 @@ class Comparison:
     rows: pd.DataFrame
     table: pd.DataFrame
     unpriced: dict[str, str]
+    prices_in_use: pd.DataFrame
+    """One row per provider/model the measurements use, with its price (the page's editable sheet)."""
 
 
 def compare_measurements(
@@ -33,4 +36,5 @@ def compare_measurements(
 ) -> Comparison:
     priced = attach_prices(frame, snapshot, custom, as_of=as_of, today=today)
     summary = summarise(priced.rows, priced.table, options)
-    return Comparison(summary, priced.rows, priced.table, priced.unpriced)
+    in_use = prices_in_use(priced.rows, priced.table)
+    return Comparison(summary, priced.rows, priced.table, priced.unpriced, in_use)

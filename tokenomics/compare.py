@@ -117,12 +117,13 @@ def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOpt
     provenance = price_table.reindex(columns=["price_source", "price_as_of", "provider_id"])
     lookup = costed["price_id"].where(costed["price_id"] >= 0)
     for col in provenance.columns:
-        costed[col] = lookup.map(provenance[col])
+        # object dtype: an empty price table would otherwise make these float columns.
+        costed[col] = lookup.map(provenance[col]).astype(object)
     costed.loc[costed["cost_basis"] == OBSERVED, "price_source"] = "observed cost_usd"
     costed.loc[costed["cost_basis"] == UNPRICED, "price_source"] = UNPRICED
 
     groups = costed.groupby("label", sort=False)
-    sums = groups[["attempts", "successes", *COST_COMPONENTS, "cost_observed"]].sum(min_count=1)
+    sums = groups[["attempts", "successes", *COST_COMPONENTS]].sum(min_count=1)
     summary = pd.DataFrame(index=sums.index)
     summary["model"] = sums.index
     summary["model_id"] = groups["model"].agg(_join_unique)
@@ -141,12 +142,12 @@ def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOpt
             summary[f"{col}_per_attempt"] = reported / summary["attempts"]
 
     # A model's total is unknown as soon as one of its rows is.
-    unknown = groups["cost"].apply(lambda s: bool(s.isna().any()))
+    unknown = costed["cost"].isna().groupby(costed["label"], sort=False).any()
     summary["total_cost"] = groups["cost"].sum().where(~unknown)
     summary["cost_basis"] = groups["cost_basis"].agg(_basis)
-    summary["observed_cost"] = sums["cost_observed"].where(
-        summary["cost_basis"] == OBSERVED, groups["cost_usd"].sum(min_count=1)
-    )
+    # The cost the rows themselves report (e.g. a leaderboard's published cost), only where every row has one.
+    all_observed = costed["cost_usd"].notna().groupby(costed["label"], sort=False).all()
+    summary["observed_cost"] = groups["cost_usd"].sum().where(all_observed)
     for col in COST_COMPONENTS:
         summary[col] = sums[col].where(summary["cost_basis"] == PRICED)
     summary["cost_per_attempt"] = summary["total_cost"] / summary["attempts"]

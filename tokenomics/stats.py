@@ -29,8 +29,8 @@ def wilson_interval(successes: np.ndarray, attempts: np.ndarray, z: float = Z95)
     low = np.where(n > 0, np.clip(centre - half, 0.0, 1.0), np.nan)
     high = np.where(n > 0, np.clip(centre + half, 0.0, 1.0), np.nan)
     # Exact endpoints at the boundaries (the formula gives them up to rounding).
-    low = np.where(s == 0, 0.0, low)
-    high = np.where(s == n, 1.0, high)
+    low = np.where((s == 0) & (n > 0), 0.0, low)
+    high = np.where((s == n) & (n > 0), 1.0, high)
     return low, high
 
 
