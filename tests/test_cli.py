@@ -102,7 +102,7 @@ def test_default_table_on_bundled_data(capsys):
     assert "$0.0000" not in unpriced
     # Unpriced models are reported on stderr as notes, not errors.
     assert all(line.startswith("note: ") for line in err.splitlines())
-    assert "note: gemini/gemini-2.0-pro-exp-02-05 is unpriced" in err
+    assert "note: no list price for gemini/gemini-2.0-pro-exp-02-05" in err
 
 
 def test_csv_columns_and_rates(capsys):
@@ -191,7 +191,7 @@ def test_zero_success_is_the_string_inf_and_unpriced_is_null_in_json(capsys, mix
     assert records["zero-model"]["total_cost"] == 1.5
     for col in ("cost_per_attempt", "total_cost", "cost_per_success", "cps_low", "cps_high"):
         assert records["mystery-model-xyz"][col] is None, col
-    assert "note: mystery-model-xyz is unpriced" in err
+    assert "note: no list price for mystery-model-xyz" in err
 
 
 def test_table_shows_unbounded_and_unpriced_words(capsys, mixed: Path):

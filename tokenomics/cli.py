@@ -72,7 +72,9 @@ def run_compare(args: argparse.Namespace) -> str:
     )
     result = compare_measurements(frame, bundled(), custom, as_of=args.as_of, options=options)
     for model, reason in result.unpriced.items():
-        print(f"note: {model} is unpriced ({reason})", file=sys.stderr)
+        print(
+            f"note: no list price for {model} ({reason}); its observed cost_usd is used if it has one", file=sys.stderr
+        )
     if args.format == "csv":
         return to_csv(result.summary)
     if args.format == "json":
