@@ -212,7 +212,12 @@ with left:
         st.caption("Not on the chart (unpriced or no success): " + ", ".join(off_chart["model"]))
 with right:
     st.markdown("**Where the money goes, per solved task**")
-    st.plotly_chart(cost_breakdown_figure(summary), key="breakdown_chart")
+    scale = st.segmented_control(
+        "Scale", ["share", "USD"], default="share", key="breakdown_scale", label_visibility="collapsed"
+    )
+    st.plotly_chart(cost_breakdown_figure(summary, share=scale != "USD"), key="breakdown_chart")
+    if scale != "USD":
+        st.caption("Runs costed from a published total (no token split) are left out of the shares.")
 
 # ---- prices in use ----------------------------------------------------------------------------
 with st.expander("Prices in use: edit a price to override it", expanded=bool(overrides)):

@@ -102,12 +102,16 @@ def pareto_figure(summary: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def cost_breakdown_figure(summary: pd.DataFrame) -> go.Figure:
+def cost_breakdown_figure(summary: pd.DataFrame, share: bool = True) -> go.Figure:
     """Where the money for one solved task goes: input, cached input, output, reasoning...
 
-    Models costed only from an observed total (no token split) show one grey bar.
+    ``share=True`` shows each model's split as percentages (models costed from an observed
+    total have no split and are left out); ``share=False`` shows USD per solved task, with
+    observed-only models as one grey bar.
     """
     data = plottable(summary).sort_values("cost_per_success", ascending=False)
+    if share:
+        data = data[data["cost_basis"] == "priced"]
     fig = go.Figure()
     successes = data["successes"].to_numpy(dtype=float)
     for col in COST_COMPONENTS:
@@ -116,13 +120,14 @@ def cost_breakdown_figure(summary: pd.DataFrame) -> go.Figure:
             continue
         fig.add_trace(go.Bar(y=data["model"], x=per_success, name=COMPONENT_LABELS[col], orientation="h"))
     observed = np.where(data["cost_basis"] == "priced", np.nan, data["cost_per_success"])
-    if np.isfinite(observed).any():
+    if not share and np.isfinite(observed).any():
         fig.add_trace(
             go.Bar(y=data["model"], x=observed, name="observed total (not split)", orientation="h", marker_color="#aaa")
         )
     fig.update_layout(
         barmode="stack",
-        xaxis={"title": "USD per solved task"},
+        barnorm="percent" if share else None,
+        xaxis={"title": "share of the cost of a solved task (%)" if share else "USD per solved task"},
         height=max(300, 22 * len(data) + 120),
         legend={"orientation": "h", "y": -0.15},
         margin={"t": 30},
