@@ -27,6 +27,7 @@ Run from the repository root:
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -157,6 +158,8 @@ def main() -> int:
     args = parser.parse_args()
     n = 20_000 if args.quick else args.rows
 
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"{os.cpu_count()} cores, load average {load} (other processes skew every figure below)")
     snapshot = get_snapshot()
     print(f"genai-prices {genai_prices.__version__}; {n:,} rows; {len(MODELS)} models; timestamp {TIMESTAMP}")
     data = make_rows(n, args.seed)

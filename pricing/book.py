@@ -168,7 +168,10 @@ def pricing_times(rows: pd.DataFrame, as_of: date | None, today: date) -> tuple[
     naive = ts.dt.tz_convert(None).to_numpy()
     days = np.where(missing, np.datetime64(today, "D"), naive.astype("datetime64[D]"))
     seconds = np.where(missing, 0, (naive - naive.astype("datetime64[D]")).astype("timedelta64[s]").astype(np.int64))
-    known = rows["time_known"].to_numpy(dtype=bool) & ~missing if "time_known" in rows.columns else ~missing
+    if "time_known" in rows.columns:
+        known = rows["time_known"].to_numpy(dtype=bool) & ~missing
+    else:  # a bare date is not midnight: without a flag, only a non-zero time of day counts as known
+        known = ~missing & (seconds != 0)
     return days.astype("datetime64[D]"), seconds, known
 
 

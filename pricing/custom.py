@@ -97,12 +97,14 @@ def load_sheet(path: str | Path) -> list[CustomPrice]:
     return parse_sheet(data, str(path))
 
 
-def _validate(raw: dict[str, Any], name: str, line: int | None) -> CustomPrice:
+def _validate(raw: dict[str, Any], name: str, line: int | None, model: type[BaseModel] = CustomPrice) -> Any:
     try:
-        return CustomPrice.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"])
+        if model is CustomTier and field == "start":
+            field = "tier_start"
         raise InputError(
             err["msg"].lower(),
             file=name,
@@ -162,5 +164,6 @@ def _parse_csv(text: str, name: str) -> list[CustomPrice]:
             )
         tier = {k: v for k, v in raw.items() if k in _TIER_FIELDS}
         tier["start"] = raw["tier_start"]
-        entries[key].setdefault("tiers", []).append(tier)
+        # Checked here so an error names the tier row's own line, not its base row's.
+        entries[key].setdefault("tiers", []).append(_validate(tier, name, line_no, CustomTier).model_dump())
     return [_validate(raw, name, lines[key]) for key, raw in entries.items()]

@@ -230,6 +230,8 @@ def _add_discounts(
         return
     # Each model's latest price (the one its last row was priced at) applied to one shared bundle.
     latest_price = costed[costed["price_id"] >= 0].groupby("label", sort=False)["price_id"].last()
+    if latest_price.empty:
+        return
     bundle = pd.DataFrame([mix.to_dict()] * len(latest_price), index=latest_price.index)
     bundle["calls"] = np.nan
     bundle["attempts"] = 1
