@@ -9,6 +9,10 @@ resamples in Python, drawing the task indices of each resample and summing cost 
 successes over them. The two use different random draws, so their intervals agree only
 statistically; the script prints the largest relative gap between them as a sanity check.
 
+``bootstrap_ratio``'s ``weights @ cost`` goes through multithreaded OpenBLAS; when another
+process holds the second core its time roughly doubles (see bench/README.md), so check the
+load average printed at the start.
+
 Run from the repository root:
 
     python bench/bench_bootstrap.py            # 25 models x 500 tasks x 2,000 resamples

@@ -199,9 +199,13 @@ def attach_prices(
     provider_id = np.full(len(rows), "", dtype=object)
     model_id = np.full(len(rows), "", dtype=object)
     unpriced: dict[str, str] = {}
-    keys = rows["provider"].fillna("").astype(str) + "\x00" + rows["model"].astype(str)
-    codes, uniques = pd.factorize(keys)
-    positions = _group_positions(codes, len(uniques))
+    # Number providers and models separately and combine the integer codes: much cheaper than
+    # gluing a million strings into keys.
+    provider_codes, providers = pd.factorize(rows["provider"].fillna(""))
+    model_codes, models = pd.factorize(rows["model"])
+    pair_codes, pairs = pd.factorize(provider_codes.astype(np.int64) * (len(models) + 1) + model_codes)
+    uniques = [f"{providers[p // (len(models) + 1)]}\x00{models[p % (len(models) + 1)]}" for p in pairs]
+    positions = _group_positions(pair_codes, len(uniques))
     for code, key in enumerate(uniques):
         provider, model = key.split("\x00", 1)
         where = positions[code]
@@ -240,10 +244,10 @@ def attach_prices(
         first = builder.index[(gp_provider.id, gp_model.id, 0)]
         price_id[where] = np.where(chosen < 0, first, chosen)
 
-    out = rows.copy()
+    out = rows.copy(deep=False)  # pandas 3 copies on write: the caller's frame is safe
     out["price_id"] = price_id
-    out["provider_id"] = provider_id
-    out["model_id"] = model_id
+    out["provider_id"] = pd.Categorical(provider_id)
+    out["model_id"] = pd.Categorical(model_id)
     return PricedRows(out, builder.frame(), unpriced)
 
 

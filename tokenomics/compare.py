@@ -89,20 +89,27 @@ def pareto_frontier(success_rate: np.ndarray, cps: np.ndarray) -> np.ndarray:
     return valid & ~dominated_by.any(axis=1)
 
 
-def _join_unique(values: pd.Series) -> str:
-    uniq = [str(v) for v in pd.unique(values.dropna()) if str(v)]
-    return "; ".join(uniq)
+def _joined(pairs: pd.DataFrame, column: str) -> pd.Series:
+    """Per label, the distinct non-empty values of ``column`` joined with '; ' (first-seen order)."""
+    values = pairs[["label", column]].dropna()
+    values = values[values[column].astype(str) != ""].drop_duplicates()
+    return values.groupby("label", sort=False)[column].agg(lambda v: "; ".join(map(str, v)))
 
 
-def _basis(bases: pd.Series) -> str:
-    kinds = set(bases)
-    if UNPRICED in kinds:
-        return UNPRICED
-    if kinds == {PRICED}:
-        return PRICED
-    if kinds == {OBSERVED}:
-        return OBSERVED
-    return "mixed"
+def _basis(kinds: pd.DataFrame) -> pd.Series:
+    """A label's cost basis from the bases of its rows: unpriced wins, then mixed."""
+    flags = kinds.assign(value=True).pivot_table(
+        index="label", columns="cost_basis", values="value", aggfunc="any", fill_value=False, observed=True
+    )
+    flags = flags.reindex(columns=[PRICED, OBSERVED, UNPRICED], fill_value=False)
+    return pd.Series(
+        np.select(
+            [flags[UNPRICED], flags[PRICED] & ~flags[OBSERVED], flags[OBSERVED] & ~flags[PRICED]],
+            [UNPRICED, PRICED, OBSERVED],
+            default="mixed",
+        ),
+        index=flags.index,
+    )
 
 
 def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOptions | None = None) -> pd.DataFrame:
@@ -114,22 +121,39 @@ def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOpt
     """
     options = options or CompareOptions()
     costed = pd.concat([rows, price_rows(rows, price_table)], axis=1)
-    provenance = price_table.reindex(columns=["price_source", "price_as_of", "provider_id"])
-    lookup = costed["price_id"].where(costed["price_id"] >= 0)
-    for col in provenance.columns:
-        # object dtype: an empty price table would otherwise make these float columns.
-        costed[col] = lookup.map(provenance[col]).astype(object)
-    costed.loc[costed["cost_basis"] == OBSERVED, "price_source"] = "observed cost_usd"
-    costed.loc[costed["cost_basis"] == UNPRICED, "price_source"] = UNPRICED
-
-    groups = costed.groupby("label", sort=False)
+    # Integer label codes: every per-model aggregate below groups a million rows by them.
+    codes, labels = pd.factorize(costed["label"])
+    costed["label"] = pd.Categorical.from_codes(codes, categories=labels)
+    groups = costed.groupby("label", sort=False, observed=True)
     sums = groups[["attempts", "successes", *COST_COMPONENTS]].sum(min_count=1)
-    summary = pd.DataFrame(index=sums.index)
-    summary["model"] = sums.index
-    summary["model_id"] = groups["model"].agg(_join_unique)
-    summary["provider"] = (
-        groups["provider_id"].agg(_join_unique).where(lambda s: s != "", groups["provider"].agg(_join_unique))
+    summary = pd.DataFrame(index=sums.index.astype(object))
+    summary.index.name = "label"
+
+    # Provenance is aggregated over the few distinct (label, model, price, basis) combinations.
+    pairs = (
+        costed.groupby(
+            ["label", "model", "provider", "price_id", "cost_basis"], sort=False, observed=True, dropna=False
+        )
+        .size()
+        .reset_index()
     )
+    pairs["label"] = pairs["label"].astype(object)
+    provenance = price_table.reindex(columns=["price_source", "price_as_of", "provider_id"]).astype(object)
+    priced_pair = (pairs["price_id"] >= 0) & (pairs["cost_basis"] == PRICED)
+    picked = provenance.reindex(pairs["price_id"].where(pairs["price_id"] >= 0, -1).to_numpy())
+    picked.index = pairs.index
+    pairs["price_source"] = np.select(
+        [pairs["cost_basis"] == OBSERVED, pairs["cost_basis"] == UNPRICED],
+        ["observed cost_usd", UNPRICED],
+        default=picked["price_source"].astype(object).to_numpy(),
+    )
+    pairs["price_as_of"] = picked["price_as_of"].where(priced_pair)
+    pairs["provider_id"] = picked["provider_id"].where(pairs["price_id"] >= 0)
+
+    summary["model"] = summary.index
+    summary["model_id"] = _joined(pairs, "model")
+    given = _joined(pairs, "provider")
+    summary["provider"] = _joined(pairs, "provider_id").reindex(summary.index).fillna(given).fillna("")
     summary["attempts"] = sums["attempts"].astype(int)
     summary["successes"] = sums["successes"].astype(int)
     summary["success_rate"] = summary["successes"] / summary["attempts"]
@@ -142,21 +166,20 @@ def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOpt
             summary[f"{col}_per_attempt"] = reported / summary["attempts"]
 
     # A model's total is unknown as soon as one of its rows is.
-    unknown = costed["cost"].isna().groupby(costed["label"], sort=False).any()
+    unknown = costed["cost"].isna().groupby(costed["label"], sort=False, observed=True).any()
     summary["total_cost"] = groups["cost"].sum().where(~unknown)
-    summary["cost_basis"] = groups["cost_basis"].agg(_basis)
+    summary["cost_basis"] = _basis(pairs[["label", "cost_basis"]])
     # The cost the rows themselves report (e.g. a leaderboard's published cost), only where every row has one.
-    all_observed = costed["cost_usd"].notna().groupby(costed["label"], sort=False).all()
+    all_observed = costed["cost_usd"].notna().groupby(costed["label"], sort=False, observed=True).all()
     summary["observed_cost"] = groups["cost_usd"].sum().where(all_observed)
     for col in COST_COMPONENTS:
         summary[col] = sums[col].where(summary["cost_basis"] == PRICED)
     summary["cost_per_attempt"] = summary["total_cost"] / summary["attempts"]
     summary["cost_per_success"] = cost_per_success(summary["total_cost"].to_numpy(), summary["successes"].to_numpy())
-    summary["price_source"] = groups["price_source"].agg(_join_unique)
-    summary["price_as_of"] = groups["price_as_of"].agg(_join_unique)
-    summary["tier_basis"] = groups["calls"].agg(
-        lambda s: "per-call mean prompt" if s.notna().all() else "base tier (calls unknown)"
-    )
+    summary["price_source"] = _joined(pairs, "price_source")
+    summary["price_as_of"] = _joined(pairs, "price_as_of").reindex(summary.index).fillna("")
+    calls_known = costed["calls"].notna().groupby(costed["label"], sort=False, observed=True).all()
+    summary["tier_basis"] = np.where(calls_known, "per-call mean prompt", "base tier (calls unknown)")
 
     _add_cps_intervals(summary, costed, options)
     if options.cost_of_pass:
@@ -178,10 +201,12 @@ def _add_cps_intervals(summary: pd.DataFrame, costed: pd.DataFrame, options: Com
     per_task = costed[costed["task_id"].notna()] if "task_id" in costed.columns else costed.iloc[0:0]
     if per_task.empty:
         return
-    task_sums = per_task.groupby(["label", "task_id"], sort=False)[["cost", "successes"]].sum(min_count=1)
-    for label, tasks in task_sums.groupby(level="label", sort=False):
-        has_all_tasks = costed.loc[costed["label"] == label, "task_id"].notna().all()
-        if not has_all_tasks or not np.isfinite(summary.at[label, "total_cost"]) or len(tasks) < 2:
+    task_sums = per_task.groupby(["label", "task_id"], sort=False, observed=True)[["cost", "successes"]].sum(
+        min_count=1
+    )
+    all_tasks = costed["task_id"].notna().groupby(costed["label"], sort=False, observed=True).all()
+    for label, tasks in task_sums.groupby(level="label", sort=False, observed=True):
+        if not all_tasks[label] or not np.isfinite(summary.at[label, "total_cost"]) or len(tasks) < 2:
             continue
         lo, hi = bootstrap_ratio(
             tasks["cost"].to_numpy(),
@@ -199,10 +224,12 @@ def _cost_of_pass(costed: pd.DataFrame) -> pd.Series:
     Infinite as soon as one task is never solved; weights hard tasks more than the aggregate.
     """
     per_task = costed[costed["task_id"].notna()]
-    t = per_task.groupby(["label", "task_id"], sort=False)[["cost", "attempts", "successes"]].sum(min_count=1)
+    t = per_task.groupby(["label", "task_id"], sort=False, observed=True)[["cost", "attempts", "successes"]].sum(
+        min_count=1
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = (t["cost"] / t["attempts"]) / (t["successes"] / t["attempts"])
-    return ratio.groupby(level="label", sort=False).mean()
+    return ratio.groupby(level="label", sort=False, observed=True).mean()
 
 
 def _add_discounts(
@@ -229,7 +256,8 @@ def _add_discounts(
     if mix.isna().all():
         return
     # Each model's latest price (the one its last row was priced at) applied to one shared bundle.
-    latest_price = costed[costed["price_id"] >= 0].groupby("label", sort=False)["price_id"].last()
+    latest_price = costed[costed["price_id"] >= 0].groupby("label", sort=False, observed=True)["price_id"].last()
+    latest_price.index = latest_price.index.astype(object)
     if latest_price.empty:
         return
     bundle = pd.DataFrame([mix.to_dict()] * len(latest_price), index=latest_price.index)

@@ -39,8 +39,8 @@ def _gather(price_table: pd.DataFrame, column: str, index: np.ndarray) -> np.nda
     """Per-row values of a price-table column; index -1 (unpriced) gives NaN."""
     if column not in price_table.columns:
         return np.full(len(index), np.nan)
-    values = np.append(price_table[column].to_numpy(dtype=float), np.nan)
-    return values[np.where(index < 0, len(values) - 1, index)]
+    # Index -1 picks the NaN appended at the end: unpriced rows get NaN without a mask.
+    return np.append(price_table[column].to_numpy(dtype=float), np.nan).take(index)
 
 
 def unit_prices(price_table: pd.DataFrame, price_id: np.ndarray, prompt_per_call: np.ndarray) -> dict[str, np.ndarray]:
@@ -139,5 +139,6 @@ def price_rows(frame: pd.DataFrame, price_table: pd.DataFrame) -> pd.DataFrame:
     out["cost"] = np.where(
         use_tokens, out[list(components)].sum(axis=1).to_numpy(), np.where(use_observed, observed, np.nan)
     )
-    out["cost_basis"] = np.select([use_tokens, use_observed], [PRICED, OBSERVED], default=UNPRICED)
+    basis = np.select([use_tokens, use_observed], [0, 1], default=2)
+    out["cost_basis"] = pd.Categorical.from_codes(basis, categories=[PRICED, OBSERVED, UNPRICED])
     return out

@@ -60,10 +60,11 @@ def bootstrap_ratio(
     if n_tasks == 0:
         return float("nan"), float("nan")
     rng = np.random.default_rng(seed)
-    # Counts of each task in each resample: one (resamples x tasks) matrix, two dot products.
-    weights = rng.multinomial(n_tasks, np.full(n_tasks, 1.0 / n_tasks), size=resamples).astype(float)
-    total_cost = weights @ cost
-    total_succ = weights @ succ
+    # Draw task indices and sum by fancy indexing: no BLAS call, so no stall when the other
+    # core is busy (a multinomial-count matrix product was 5x slower here).
+    idx = rng.integers(0, n_tasks, size=(resamples, n_tasks))
+    total_cost = cost[idx].sum(axis=1)
+    total_succ = succ[idx].sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(total_succ > 0, total_cost / total_succ, np.inf)
     tail = (1 - level) / 2
