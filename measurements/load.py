@@ -346,4 +346,6 @@ def _validate(frame: pd.DataFrame, lines: Lines, name: str) -> Measurements:
 
 def combine(sets: list[Measurements]) -> pd.DataFrame:
     """Stack several measurement sets into one frame (labels stay as given)."""
+    if len(sets) == 1:
+        return sets[0].frame
     return pd.concat([m.frame for m in sets], ignore_index=True)

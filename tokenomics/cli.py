@@ -1,12 +1,16 @@
 """Command line: ``python -m tokenomics compare ...`` for pipelines and procurement scripts.
 
-This module and ``__main__`` are the package's edge: they read files and print. Bad input
+This module, ``__main__`` and ``commands/`` are the package's edge: they read files and
+print. Each module in ``tokenomics/commands/`` adds one subcommand through its
+``register(subparsers)``; a subcommand's ``run(args)`` returns the text to print. Bad input
 exits with status 2 and one line naming the file, line and column.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 import sys
 from datetime import date
 from pathlib import Path
@@ -18,7 +22,8 @@ from tokenomics.report import to_csv, to_json, to_table
 BUNDLED = Path(__file__).resolve().parent.parent / "data" / "aider_polyglot.csv"
 
 
-def _date(text: str) -> date:
+def parse_date(text: str) -> date:
+    """argparse type for YYYY-MM-DD options."""
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -39,13 +44,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--prices", action="append", metavar="FILE", help="custom price sheet, CSV or YAML (repeatable)"
     )
     compare.add_argument(
-        "--as-of", type=_date, help="price every row at this date (default: each row's own date, else today)"
+        "--as-of", type=parse_date, help="price every row at this date (default: each row's own date, else today)"
     )
     compare.add_argument("--baseline", help="model label to compare against (default: the highest success rate)")
     compare.add_argument("--format", choices=["table", "csv", "json"], default="table")
     compare.add_argument("--cost-of-pass", action="store_true", help="add the per-task cost-of-pass column")
     compare.add_argument("--seed", type=int, default=0, help="seed of the task bootstrap (default 0)")
     compare.add_argument("--resamples", type=int, default=2000, help="bootstrap resamples (default 2000)")
+    compare.set_defaults(run=run_compare)
+    commands = Path(__file__).resolve().parent / "commands"
+    for info in sorted(pkgutil.iter_modules([str(commands)]), key=lambda m: m.name):
+        importlib.import_module(f"tokenomics.commands.{info.name}").register(sub)
     return parser
 
 
@@ -85,7 +94,7 @@ def run_compare(args: argparse.Namespace) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        out = run_compare(args)
+        out = args.run(args)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
