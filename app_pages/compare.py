@@ -8,12 +8,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from harness.export import list_runs, read_store
 from measurements.load import combine
 from pricing.overrides import EDITABLE, edits_to_custom
 from tokenomics.charts import cost_breakdown_figure, pareto_figure
 from tokenomics.compare import headline
 from tokenomics.errors import InputError
 from tokenomics.report import money, to_csv
+from tokenomics.timing import with_value_of_time
 from ui.data import custom_sheets, load_bundled, parse_upload, run_comparison, snapshot_info, today
 
 st.title("Cost per solved task")
@@ -33,6 +35,20 @@ with st.sidebar:
         key="upload",
         help="Per-attempt rows (model, task_id, success, tokens...) or one row per run "
         "(model, attempts, successes, token totals...). See the README for the columns.",
+    )
+    store_path = st.text_input(
+        "Store of measured runs",
+        value="runs.sqlite",
+        key="store_path",
+        help="The file `python -m tokenomics measure` (or the Measure page, or `import`) writes runs to.",
+    )
+    stored = list_runs(store_path)
+    picked_runs = st.multiselect(
+        "Stored runs to compare",
+        [r.run_id for r in stored],
+        format_func={r.run_id: r.title for r in stored}.get,
+        key="store_runs",
+        help="Added to the data chosen above; each run is named by its label.",
     )
     st.header("Prices")
     info = snapshot_info()
@@ -57,9 +73,14 @@ for upload in uploads or []:
         sets.append(parse_upload(upload.getvalue(), upload.name))
     except InputError as exc:
         errors.append(str(exc))
+if picked_runs:
+    try:
+        sets.append(parse_upload(read_store(store_path, picked_runs).encode(), store_path))
+    except InputError as exc:
+        errors.append(str(exc))
 for message in errors:
     st.error(f"Could not read the upload. {message}", icon=":material/error:")
-if source == "My upload" and not uploads:
+if source == "My upload" and not uploads and not picked_runs:
     st.info("Upload a measurement file in the sidebar, or choose the bundled public data.")
 if not sets:
     st.stop()
@@ -85,6 +106,14 @@ with st.sidebar:
         "Needs per-attempt data with task ids; infinite once any task is never solved.",
     )
     show_unpriced = st.toggle("List unpriced models in the table", value=True, key="show_unpriced")
+    value_of_time = st.number_input(
+        "Value of waiting time (USD per hour)",
+        min_value=0.0,
+        value=0.0,
+        step=10.0,
+        key="value_of_time",
+        help="Adds (latency per solved task) x this rate to the cost per solved task, for models with latency_s.",
+    )
 baseline = None if baseline_choice.startswith("(") else baseline_choice
 
 # ---- prices in use, with the user's overrides ----------------------------------------------
@@ -134,6 +163,9 @@ if result.unpriced:
 
 # ---- table ------------------------------------------------------------------------------------
 table = summary if show_unpriced else summary[priced]
+timed = "seconds_per_success" in table.columns
+if timed and value_of_time > 0:
+    table = with_value_of_time(table, value_of_time)
 view = table[
     [
         "model",
@@ -142,6 +174,7 @@ view = table[
         "cps_low",
         "cps_high",
         *(["cost_of_pass"] if "cost_of_pass" in table.columns else []),
+        *(["cost_per_success_with_time"] if "cost_per_success_with_time" in table.columns else []),
         "discount_per_token",
         "discount_per_success",
         "success_rate",
@@ -154,6 +187,8 @@ view = table[
         "cache_read_tokens_per_attempt",
         "output_tokens_per_attempt",
         "reasoning_tokens_per_attempt",
+        *(["seconds_per_attempt", "seconds_per_success"] if timed else []),
+        *(["time_cost_per_success"] if "time_cost_per_success" in table.columns else []),
         "on_frontier",
         "cost_basis",
         "observed_cost",
@@ -187,6 +222,10 @@ st.dataframe(
         "observed_cost": usd("published/observed $", format="$%.2f"),
         "total_cost": usd("total $ (as priced)", format="$%.2f"),
         "on_frontier": st.column_config.CheckboxColumn("Pareto"),
+        "seconds_per_attempt": usd("s/attempt", format="%.1f"),
+        "seconds_per_success": usd("s/solved task", format="%.1f", help="latency per attempt / success rate"),
+        "time_cost_per_success": usd("waiting $/solved task", format="$%.4f"),
+        "cost_per_success_with_time": usd("$/solved task incl. waiting", format="$%.4f"),
     },
 )
 st.caption(

@@ -68,7 +68,12 @@ class Measurements:
 
 
 def read_measurements(path: str | Path) -> Measurements:
+    """Read a CSV or JSONL file, or every run of a harness store (``.sqlite``, ``.sqlite3``, ``.db``)."""
     path = Path(path)
+    if path.suffix.lower() in (".sqlite", ".sqlite3", ".db"):
+        from harness.export import read_store  # the harness is optional for plain files
+
+        return parse_measurements(read_store(path).encode(), str(path))
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--cost-of-pass", action="store_true", help="add the per-task cost-of-pass column")
     compare.add_argument("--seed", type=int, default=0, help="seed of the task bootstrap (default 0)")
     compare.add_argument("--resamples", type=int, default=2000, help="bootstrap resamples (default 2000)")
+    compare.add_argument(
+        "--scenario", metavar="FILE", help="what-if scenario JSON (docs/whatif.md): print the scenario's table"
+    )
     compare.set_defaults(run=run_compare)
     commands = Path(__file__).resolve().parent / "commands"
     for info in sorted(pkgutil.iter_modules([str(commands)]), key=lambda m: m.name):
@@ -84,6 +87,10 @@ def run_compare(args: argparse.Namespace) -> str:
         print(
             f"note: no list price for {model} ({reason}); its observed cost_usd is used if it has one", file=sys.stderr
         )
+    if args.scenario:
+        from tokenomics.commands.report import scenario_output
+
+        return scenario_output(result, args.scenario, args.format)
     if args.format == "csv":
         return to_csv(result.summary)
     if args.format == "json":

@@ -15,6 +15,7 @@ import pandas as pd
 
 from tokenomics.costing import OBSERVED, PRICED, UNPRICED, price_rows
 from tokenomics.stats import bootstrap_ratio, model_seed, wilson_interval
+from tokenomics.timing import seconds_per_success
 from tokenomics.units import COST_COMPONENTS, TOKEN_COLUMNS
 
 # Column names shared with the CLI's CSV/JSON output; the README documents each.
@@ -180,6 +181,12 @@ def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOpt
     summary["price_as_of"] = _joined(pairs, "price_as_of").reindex(summary.index).fillna("")
     calls_known = costed["calls"].notna().groupby(costed["label"], sort=False, observed=True).all()
     summary["tier_basis"] = np.where(calls_known, "per-call mean prompt", "base tier (calls unknown)")
+    if "latency_s" in costed.columns and costed["latency_s"].notna().any():
+        # Like cost, a model's total wait is unknown as soon as one of its rows lacks latency_s.
+        latency_known = costed["latency_s"].notna().groupby(costed["label"], sort=False, observed=True).all()
+        summary["seconds_per_attempt"] = groups["latency_s"].sum().where(latency_known)
+        summary["seconds_per_attempt"] /= summary["attempts"]
+        summary["seconds_per_success"] = seconds_per_success(summary["seconds_per_attempt"], summary["success_rate"])
 
     _add_cps_intervals(summary, costed, options)
     if options.cost_of_pass:

@@ -25,6 +25,8 @@ EXTRA_COLUMNS = [
     "on_frontier",
     "price_as_of",
     "tier_basis",
+    "seconds_per_attempt",
+    "seconds_per_success",
 ]
 
 
@@ -40,6 +42,8 @@ def to_csv(summary: pd.DataFrame) -> str:
 
 
 def _json_value(value: object) -> object:
+    if value is pd.NA:
+        return None
     if isinstance(value, (float, np.floating)):
         if math.isnan(value):
             return None
@@ -54,7 +58,12 @@ def _json_value(value: object) -> object:
 
 
 def to_json(summary: pd.DataFrame) -> str:
-    records = [{k: _json_value(v) for k, v in row.items()} for row in output_frame(summary).to_dict(orient="records")]
+    return frame_to_json(output_frame(summary))
+
+
+def frame_to_json(frame: pd.DataFrame) -> str:
+    """Records with inf as ``"inf"`` and unknown as ``null`` (the README's JSON convention)."""
+    records = [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
     return json.dumps(records, indent=2)
 
 

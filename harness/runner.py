@@ -1,0 +1,174 @@
+"""Run a task set: tasks x samples attempts through a bounded pool, each stored as it finishes.
+
+Memory stays flat whatever the size of the run: work items come from a generator shared by a
+fixed number of worker coroutines (no list of pending coroutines), and results go straight to
+the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+from collections.abc import Callable, Coroutine, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from harness.client import ChatClient, ClientSettings, Outcome
+from harness.graders import grade
+from harness.store import Attempt, Run, Store, new_run_id, now_iso, settings_json
+from harness.tasks import Task
+from tokenomics.errors import InputError
+
+T = TypeVar("T")
+
+
+@dataclass
+class Progress:
+    """Live counts of a run (graded = successes + failures; errors are apart)."""
+
+    total: int
+    graded: int = 0
+    successes: int = 0
+    errors: int = 0
+
+    @property
+    def failures(self) -> int:
+        return self.graded - self.successes
+
+    @property
+    def done(self) -> int:
+        return self.graded + self.errors
+
+
+def new_run(
+    store: Store,
+    *,
+    settings: ClientSettings,
+    tasks: Sequence[Task],
+    tasks_path: str,
+    tasks_sha256: str,
+    samples: int,
+    label: str | None = None,
+    provider: str | None = None,
+) -> Run:
+    """Record a new run in the store and return it."""
+    run = Run(
+        run_id=new_run_id(),
+        created_at=now_iso(),
+        label=label or settings.model,
+        model=settings.model,
+        provider=provider,
+        base_url=settings.base_url,
+        tasks_path=tasks_path,
+        tasks_sha256=tasks_sha256,
+        task_count=len(tasks),
+        samples=samples,
+        source="measure",
+        settings=settings_json(settings.public()),
+    )
+    store.create_run(run)
+    return run
+
+
+def check_resumable(run: Run, tasks_sha256: str) -> None:
+    """A run resumes only on the very task set it started with."""
+    if run.source != "measure":
+        raise InputError(f"run {run.run_id} was imported, not measured: there is nothing to resume")
+    if run.tasks_sha256 != tasks_sha256:
+        raise InputError(
+            f"the task set changed since run {run.run_id} started",
+            file=run.tasks_path,
+            expected="the same task file (SHA-256 " + str(run.tasks_sha256)[:12] + "...)",
+        )
+
+
+def to_attempt(task: Task, sample: int, outcome: Outcome) -> Attempt:
+    """Grade an outcome into a storable attempt (an error attempt when no answer came)."""
+    usage = outcome.usage
+    ok = outcome.error is None and outcome.reply is not None
+    return Attempt(
+        task_id=task.id,
+        sample=sample,
+        status="ok" if ok else "error",
+        success=grade(task, outcome.reply) if ok and outcome.reply is not None else None,
+        input_tokens=usage.input_tokens if usage else None,
+        cache_read_tokens=usage.cache_read_tokens if usage else None,
+        cache_write_tokens=usage.cache_write_tokens if usage else None,
+        output_tokens=usage.output_tokens if usage else None,
+        reasoning_tokens=usage.reasoning_tokens if usage else None,
+        cost_usd=usage.cost_usd if usage else None,
+        latency_s=outcome.latency_s,
+        ttft_s=outcome.ttft_s,
+        tries=outcome.tries,
+        timestamp=now_iso(),
+        error=outcome.error,
+        reply=outcome.reply,
+    )
+
+
+async def run_attempts(
+    store: Store,
+    run: Run,
+    tasks: Sequence[Task],
+    settings: ClientSettings,
+    concurrency: int,
+    on_progress: Callable[[Progress], None] | None = None,
+    stop: threading.Event | None = None,
+) -> Progress:
+    """Attempt every (task, sample) not yet graded in the run; returns this session's final counts."""
+    done = store.graded_keys(run.run_id)
+    before = store.counts(run.run_id)
+    progress = Progress(total=len(tasks) * run.samples, graded=before.graded, successes=before.successes)
+    pending: Iterator[tuple[Task, int]] = (
+        (task, s) for task in tasks for s in range(run.samples) if (task.id, s) not in done
+    )
+
+    async def worker(client: ChatClient) -> None:
+        for task, sample in pending:
+            if stop is not None and stop.is_set():
+                return
+            attempt = to_attempt(task, sample, await client.attempt(task))
+            store.record(run.run_id, attempt)
+            if attempt.status == "ok":
+                progress.graded += 1
+                progress.successes += bool(attempt.success)
+            else:
+                progress.errors += 1
+            if on_progress is not None:
+                on_progress(progress)
+
+    async with ChatClient(settings, concurrency) as client:
+        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+    if store.counts(run.run_id).graded == progress.total:
+        store.finish(run.run_id)
+    return progress
+
+
+def run_sync(
+    store: Store,
+    run: Run,
+    tasks: Sequence[Task],
+    settings: ClientSettings,
+    concurrency: int,
+    on_progress: Callable[[Progress], None] | None = None,
+    stop: threading.Event | None = None,
+) -> Progress:
+    """``run_attempts`` in a fresh event loop (the CLI and the page's worker thread use this)."""
+    if concurrency < 1:
+        raise InputError("concurrency must be at least 1", found=concurrency)
+    return run_blocking(run_attempts(store, run, tasks, settings, concurrency, on_progress, stop))
+
+
+def run_blocking(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end from synchronous code, even inside a running event loop.
+
+    Inside one (a notebook, Playwright's sync API in the same test process) ``asyncio.run``
+    refuses, so the coroutine gets a fresh loop in a helper thread while this thread waits.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="harness-loop") as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -1,0 +1,234 @@
+"""Which knob matters (tornado) and where the winner changes (crossovers), for a scenario.
+
+Crossovers are solved analytically: every cost in ``scenario_apply.evaluate`` is linear in each
+price factor (success does not depend on price), so two evaluations give each model's ranking
+metric as ``a + b x factor`` and the factor where two models tie is ``(target - a) / b``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tokenomics.scenario import Scenario
+from tokenomics.scenario_apply import (
+    CASCADE_ARROW,
+    N_FACTORS,
+    OUTPUT_FACTOR,
+    WhatIfBase,
+    metric,
+    ranking_metric,
+    ranking_name,
+)
+
+SWING = 0.2
+"""Tornado: prices and token counts are moved 20% down and up."""
+
+
+def winner(table: pd.DataFrame, scenario: Scenario) -> str | None:
+    """The single model (not a cascade) ranked first; None when no model has a finite metric."""
+    single = table[~table["model"].str.contains(CASCADE_ARROW, regex=False)]
+    metric = ranking_metric(single, scenario)
+    finite = metric[np.isfinite(metric.to_numpy(dtype=float))]
+    return None if finite.empty else str(single.loc[finite.idxmin(), "model"])
+
+
+def _knobs(scenario: Scenario, model: str, provider: str) -> list[tuple[str, Scenario, Scenario]]:
+    """(name, low scenario, high scenario) for each knob, around the current scenario."""
+    s = scenario
+    down, up = 1 - SWING, 1 + SWING
+
+    def kinds(field: str, kind: str, factor: float) -> Scenario:
+        current = getattr(s, field)
+        return s.model_copy(update={field: {**current, kind: current.get(kind, 1.0) * factor}})
+
+    h = s.model_haircuts.get(model, s.haircut)
+    k = s.max_attempts
+    knobs = [
+        (
+            "all prices ±20%",
+            s.model_copy(update={"price_multiplier": s.price_multiplier * down}),
+            s.model_copy(update={"price_multiplier": s.price_multiplier * up}),
+        ),
+        (
+            "output price ±20%",
+            kinds("kind_price_multipliers", "output", down),
+            kinds("kind_price_multipliers", "output", up),
+        ),
+        (
+            "input price ±20%",
+            kinds("kind_price_multipliers", "input", down),
+            kinds("kind_price_multipliers", "input", up),
+        ),
+        ("output tokens ±20%", kinds("token_multipliers", "output", down), kinds("token_multipliers", "output", up)),
+        (
+            "reasoning tokens ±20%",
+            kinds("token_multipliers", "reasoning", down),
+            kinds("token_multipliers", "reasoning", up),
+        ),
+        ("input tokens ±20%", kinds("token_multipliers", "input", down), kinds("token_multipliers", "input", up)),
+        (
+            f"haircut {max(h - 0.1, 0):.0%} / {min(h + 0.1, 0.95):.0%}",
+            s.model_copy(update={"model_haircuts": {**s.model_haircuts, model: max(h - 0.1, 0.0)}}),
+            s.model_copy(update={"model_haircuts": {**s.model_haircuts, model: min(h + 0.1, 0.95)}}),
+        ),
+        (
+            f"attempts k {max(k - 1, 1)} / {k + 1}",
+            s.model_copy(update={"max_attempts": max(k - 1, 1)}),
+            s.model_copy(update={"max_attempts": k + 1}),
+        ),
+        (
+            f"{provider or 'its provider'}: standard / batch tier",
+            s.model_copy(update={"provider_tiers": {**s.provider_tiers, provider: "standard"}}),
+            s.model_copy(update={"provider_tiers": {**s.provider_tiers, provider: "batch"}}),
+        ),
+    ]
+    if s.verifier_cost > 0:
+        knobs.append(
+            (
+                "verifier cost ±50%",
+                s.model_copy(update={"verifier_cost": s.verifier_cost * 0.5}),
+                s.model_copy(update={"verifier_cost": s.verifier_cost * 1.5}),
+            )
+        )
+    if s.failure_usd > 0:
+        knobs.append(
+            (
+                "failure cost ±50%",
+                s.model_copy(update={"failure_cost": s.failure_cost * 0.5, "hourly_rate": s.hourly_rate * 0.5}),
+                s.model_copy(update={"failure_cost": s.failure_cost * 1.5, "hourly_rate": s.hourly_rate * 1.5}),
+            )
+        )
+    return knobs
+
+
+def tornado(base: WhatIfBase, scenario: Scenario, model: str) -> pd.DataFrame:
+    """How far each knob moves one model's ranking metric, largest swing first.
+
+    Columns: ``knob``, ``low``, ``high`` (the metric with the knob down / up), ``base`` and
+    ``swing`` = |high - low|. Knobs that do not move the model are left out.
+    """
+    # Models are costed independently, so the model alone is evaluated (20 evaluations stay cheap).
+    base = base.subset([model])
+    scenario = scenario.model_copy(
+        update={
+            "cascade": [],
+            "model_haircuts": {m: h for m, h in scenario.model_haircuts.items() if m == model},
+            "model_price_multipliers": {m: f for m, f in scenario.model_price_multipliers.items() if m == model},
+        }
+    )
+    current = float(metric(base, scenario)[0])
+    provider = str(base.models.at[0, "provider"])
+    records = []
+    for name, low, high in _knobs(scenario, model, provider):
+        lo, hi = float(metric(base, low)[0]), float(metric(base, high)[0])
+        records.append({"knob": name, "low": lo, "high": hi, "base": current, "swing": abs(hi - lo)})
+    out = pd.DataFrame.from_records(records, columns=["knob", "low", "high", "base", "swing"])
+    out = out[out["swing"] > 1e-12 * max(abs(current), 1e-12)]
+    return out.sort_values("swing", ascending=False, ignore_index=True)
+
+
+def crossovers(base: WhatIfBase, scenario: Scenario, table: pd.DataFrame, top: int = 3) -> pd.DataFrame:
+    """For the winner A and each challenger B: how far prices must move before B is cheaper.
+
+    ``a_output_rise``: rise of A's output price (0.37 = +37%); ``a_price_rise``: rise of all of
+    A's prices; ``b_price_fall``: fall of all of B's prices (NaN: cannot happen, e.g. B's
+    failure cost alone exceeds A's metric). ``sentence`` says it in words. Closest challengers first.
+    """
+    a = winner(table, scenario)
+    if a is None:
+        return pd.DataFrame(columns=["challenger", "a_output_rise", "a_price_rise", "b_price_fall", "sentence"])
+    ia = base.index_of(a)
+    n = len(base.models)
+    current = metric(base, scenario)
+    # One evaluation with A's output price doubled and every other model free of charge: A's row
+    # gives the output slope, the others their price-independent part. A second doubles all of A.
+    adjust = np.zeros((n, N_FACTORS))
+    adjust[ia] = 1.0
+    adjust[ia, OUTPUT_FACTOR] = 2.0
+    probe = metric(base, scenario, adjust)
+    doubled = np.ones((n, N_FACTORS))
+    doubled[ia] = 2.0
+    a_all = metric(base, scenario, doubled)[ia]
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = current - current[ia]
+        output_slope = probe[ia] - current[ia]
+        a_output_rise = np.where(output_slope > 0, gap / output_slope, np.nan)
+        a_price_rise = np.where(a_all > current[ia], gap / (a_all - current[ia]), np.nan)
+        b_fixed, b_price = probe, current - probe
+        factor = (current[ia] - b_fixed) / b_price
+        b_price_fall = np.where((b_price > 0) & (factor > 0), 1 - factor, np.nan)
+
+    others = np.isfinite(current) & (np.arange(n) != ia)
+    frame = pd.DataFrame(
+        {
+            "challenger": base.models["model"].to_numpy(),
+            "a_output_rise": a_output_rise,
+            "a_price_rise": a_price_rise,
+            "b_price_fall": b_price_fall,
+            "gap": gap,
+        }
+    )[others]
+    frame = frame.sort_values(["a_price_rise", "gap"], ignore_index=True).head(top)
+    what = ranking_name(scenario)
+    frame["sentence"] = [
+        _sentence(a, *values, what)
+        for values in zip(
+            frame["challenger"], frame["a_output_rise"], frame["a_price_rise"], frame["b_price_fall"], strict=True
+        )
+    ]
+    return frame.drop(columns="gap")
+
+
+def _pct(x: float) -> str:
+    return f"{x:,.0%}"
+
+
+def _sentence(a: str, b: str, output_rise: float, price_rise: float, b_fall: float, what: str) -> str:
+    parts = []
+    if np.isfinite(output_rise):
+        parts.append(f"{a}'s output price rises more than {_pct(output_rise)}")
+    if np.isfinite(price_rise):
+        parts.append(f"all of {a}'s prices rise more than {_pct(price_rise)}")
+    if np.isfinite(b_fall):
+        parts.append(f"{b}'s prices fall more than {b_fall:.0%}")
+    if not parts:
+        return f"{b} does not become cheaper than {a} ({what}) through price changes alone."
+    return f"{b} becomes cheaper than {a} ({what}) when " + ", or when ".join(parts) + "."
+
+
+def money(value: float, currency: str = "USD") -> str:
+    """A money value with its currency sign, to 3-4 significant figures.
+
+    >>> money(0.0123, "CNY"), money(1234.5), money(float("inf"))
+    ('¥0.0123', '$1,234', 'unbounded')
+    """
+    if not np.isfinite(value):
+        return "unbounded" if value > 0 else "unknown"
+    sign = {"USD": "$", "EUR": "€", "CNY": "¥"}.get(currency, currency + " ")
+    if abs(value) >= 100:
+        return f"{sign}{value:,.0f}"
+    if abs(value) >= 1:
+        return f"{sign}{value:,.2f}"
+    return f"{sign}{value:.3g}"
+
+
+def headline(table: pd.DataFrame, scenario: Scenario) -> str:
+    """One sentence: the cheapest option under the scenario, its figure, P(solved) and monthly spend."""
+    values = ranking_metric(table, scenario).to_numpy(dtype=float)
+    if not np.isfinite(values).any():
+        return "No model has a finite cost under this scenario."
+    row = table.iloc[int(np.nanargmin(np.where(np.isfinite(values), values, np.nan)))]
+    what = "the cascade " if CASCADE_ARROW in str(row["model"]) else ""
+    text = (
+        f"Under this scenario {what}{row['model']} is cheapest: "
+        f"{money(ranking_metric(table, scenario)[row.name], scenario.currency)} {ranking_name(scenario)}, "
+        f"{row['p_solved']:.1%} of tasks solved"
+    )
+    if scenario.tasks_per_month > 0:
+        text += (
+            f"; {scenario.tasks_per_month:,.0f} tasks a month cost "
+            f"{money(row['monthly_total'], scenario.currency)} a month"
+        )
+    return text + "."

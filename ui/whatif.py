@@ -1,0 +1,182 @@
+"""What-if page glue: cached data, and the scenario <-> widgets <-> URL mapping.
+
+The whole scenario lives in the URL as one ``scenario`` query parameter (compact JSON of the
+knobs that differ from the defaults) plus ``data``, so a link reproduces the view. Widgets are
+filled from the URL (or a loaded JSON file) once, then the URL follows the widgets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from measurements.load import read_measurements
+from pricing.run import Comparison
+from tokenomics.commands.report import read_haircut_table
+from tokenomics.errors import InputError
+from tokenomics.scenario import TIERS, Scenario, haircut_presets, parse_scenario, published_tier_factor
+from tokenomics.scenario_apply import WhatIfBase, prepare
+from ui.data import ROOT, custom_sheets, load_bundled, run_comparison, snapshot_key
+
+DATA_SETS = {
+    "aider": "Aider polyglot leaderboard (bundled, aggregated runs)",
+    "example": "Synthetic per-attempt example (3 models x 20 tasks x 3 attempts)",
+    "upload": "My upload",
+}
+EXAMPLE_FILE = ROOT / "examples" / "attempts.csv"
+CURRENCIES = ("USD", "CNY", "EUR")
+TOKEN_SLIDERS = {
+    "input": "wi_tok_input",
+    "cache_read": "wi_tok_cache",
+    "output": "wi_tok_output",
+    "reasoning": "wi_tok_reasoning",
+}
+PRICE_INPUTS = {"input": "wi_price_input", "output": "wi_price_output"}
+
+
+@dataclass
+class Prepared:
+    comparison: Comparison
+    base: WhatIfBase
+    presets: pd.DataFrame
+
+
+@st.cache_data(show_spinner=False)
+def load_example():
+    return read_measurements(EXAMPLE_FILE)
+
+
+@st.cache_data(show_spinner=False)
+def haircut_table() -> pd.DataFrame:
+    return read_haircut_table()
+
+
+def prepared(data: str) -> Prepared:
+    """A bundled data set's comparison and its what-if arrays: computed once, then shared."""
+    measured = load_example() if data == "example" else load_bundled()
+    return prepared_frame(measured.frame, data)
+
+
+def prepared_frame(frame: pd.DataFrame, key: str) -> Prepared:
+    """The comparison of ``frame`` and its what-if arrays, cached under ``key`` and the price data in use.
+
+    A resource cache hands back the same object on every rerun: a knob change neither re-reads
+    nor re-prices anything.
+    """
+    custom = custom_sheets()
+    custom_key = hashlib.sha1("\n".join(c.model_dump_json() for c in custom).encode()).hexdigest()
+    return _prepare(f"{key}|{snapshot_key()}|{custom_key}", frame, custom)
+
+
+@st.cache_resource(show_spinner="Pricing and preparing the what-if data...", max_entries=8)
+def _prepare(key: str, _frame: pd.DataFrame, _custom: list) -> Prepared:
+    comparison = run_comparison(_frame, _custom, None, None, False)
+    presets = haircut_presets(comparison.summary[["model", "model_id"]], haircut_table())
+    return Prepared(comparison, prepare(comparison.summary, comparison.rows, comparison.table), presets)
+
+
+def scenario_from_url() -> tuple[Scenario, str | None]:
+    """The scenario a link carries, or the default with the problem to show."""
+    text = st.query_params.get("scenario")
+    if not text:
+        return Scenario(), None
+    try:
+        return parse_scenario(text, "the link's scenario"), None
+    except InputError as exc:
+        return Scenario(), str(exc)
+
+
+def widget_state(s: Scenario) -> dict[str, object]:
+    """Widget key -> value showing the scenario."""
+    state: dict[str, object] = {
+        "wi_price": s.price_multiplier,
+        "wi_haircut": s.haircut,
+        "wi_presets": s.haircut_presets,
+        "wi_k": s.max_attempts,
+        "wi_verifier": s.verifier_cost,
+        "wi_cascade": list(s.cascade),
+        "wi_fail_minutes": s.failure_minutes,
+        "wi_hourly": s.hourly_rate,
+        "wi_fail_flat": s.failure_cost,
+        "wi_tier": s.service_tier,
+        "wi_currency": s.currency,
+        "wi_fx": s.exchange_rate or 1.0,
+        "wi_fx_date": s.rate_date,
+        "wi_volume": s.tasks_per_month,
+    }
+    for kind, key in TOKEN_SLIDERS.items():
+        state[key] = s.token_multipliers.get(kind, 1.0)
+    for kind, key in PRICE_INPUTS.items():
+        state[key] = s.kind_price_multipliers.get(kind, 1.0)
+    return state
+
+
+def provider_sheet(providers: list[str], s: Scenario) -> pd.DataFrame:
+    """Editable per-provider knobs: price multiplier, tier, and the tier factors in force."""
+    return pd.DataFrame(
+        {
+            "provider": providers,
+            "price_x": [s.provider_price_multipliers.get(p, 1.0) for p in providers],
+            "tier": [s.provider_tiers.get(p, "(global)") for p in providers],
+            **{f"{t}_factor": [s.tier_factor_for(p, t) for p in providers] for t in TIERS[1:]},
+        }
+    )
+
+
+def model_sheet(models: list[str], s: Scenario) -> pd.DataFrame:
+    """Editable per-model knobs: price multiplier and own haircut (empty: global or preset)."""
+    return pd.DataFrame(
+        {
+            "model": models,
+            "price_x": [s.model_price_multipliers.get(m, 1.0) for m in models],
+            "haircut": [s.model_haircuts.get(m) for m in models],
+        }
+    )
+
+
+def scenario_from_widgets(providers: pd.DataFrame, models: pd.DataFrame) -> Scenario:
+    """The scenario the widgets and the two editable sheets show (raises InputError on a bad value)."""
+    ss = st.session_state
+    currency = ss["wi_currency"]
+    tier_factors = {}
+    for row in providers.itertuples(index=False):
+        edited = {
+            t: float(getattr(row, f"{t}_factor"))
+            for t in TIERS[1:]
+            if float(getattr(row, f"{t}_factor")) != published_tier_factor(row.provider, t)
+        }
+        if edited:
+            tier_factors[row.provider] = edited
+    data = {
+        "price_multiplier": ss["wi_price"],
+        "kind_price_multipliers": {k: ss[key] for k, key in PRICE_INPUTS.items() if ss[key] != 1.0},
+        "provider_price_multipliers": {
+            p: float(x) for p, x in zip(providers["provider"], providers["price_x"], strict=True) if x != 1.0
+        },
+        "model_price_multipliers": {
+            m: float(x) for m, x in zip(models["model"], models["price_x"], strict=True) if x != 1.0
+        },
+        "token_multipliers": {k: ss[key] for k, key in TOKEN_SLIDERS.items() if ss[key] != 1.0},
+        "haircut": ss["wi_haircut"],
+        "haircut_presets": ss["wi_presets"],
+        "model_haircuts": {m: float(h) for m, h in zip(models["model"], models["haircut"], strict=True) if pd.notna(h)},
+        "max_attempts": ss["wi_k"],
+        "verifier_cost": ss["wi_verifier"],
+        "cascade": list(ss["wi_cascade"]) if len(ss["wi_cascade"]) >= 2 else [],
+        "failure_minutes": ss["wi_fail_minutes"],
+        "hourly_rate": ss["wi_hourly"],
+        "failure_cost": ss["wi_fail_flat"],
+        "service_tier": ss["wi_tier"],
+        "provider_tiers": {p: t for p, t in zip(providers["provider"], providers["tier"], strict=True) if t in TIERS},
+        "tier_factors": tier_factors,
+        "currency": currency,
+        "exchange_rate": ss["wi_fx"] if currency != "USD" else None,
+        "rate_date": (ss["wi_fx_date"] or date.today()) if currency != "USD" else None,
+        "tasks_per_month": ss["wi_volume"],
+    }
+    return parse_scenario(json.dumps(data, default=str), "the page's scenario")
