@@ -1,12 +1,9 @@
 """tokenomics dashboard: ``streamlit run app.py``."""
 
-from pathlib import Path
-
 import streamlit as st
 
 st.set_page_config(page_title="tokenomics: cost per solved task", page_icon="$", layout="wide")
 
-PAGES = Path(__file__).resolve().parent / "app_pages"
 # (file, title, icon) in menu order; the first is the default page.
 MENU = [
     ("compare.py", "Compare", ":material/leaderboard:"),
@@ -16,7 +13,6 @@ MENU = [
     ("prices.py", "Prices", ":material/sell:"),
 ]
 pages = [
-    st.Page(f"app_pages/{file}", title=title, icon=icon, default=i == 0)
-    for i, (file, title, icon) in enumerate(m for m in MENU if (PAGES / m[0]).exists())
+    st.Page(f"app_pages/{file}", title=title, icon=icon, default=i == 0) for i, (file, title, icon) in enumerate(MENU)
 ]
 st.navigation(pages).run()

@@ -15,7 +15,7 @@ from tokenomics.charts import cost_breakdown_figure, pareto_figure
 from tokenomics.compare import headline
 from tokenomics.errors import InputError
 from tokenomics.report import money, to_csv
-from tokenomics.timing import with_value_of_time
+from tokenomics.timing import estimate_missing_time, with_value_of_time
 from ui.data import custom_sheets, load_bundled, parse_upload, run_comparison, snapshot_info, today
 
 st.title("Cost per solved task")
@@ -114,6 +114,16 @@ with st.sidebar:
         key="value_of_time",
         help="Adds (latency per solved task) x this rate to the cost per solved task, for models with latency_s.",
     )
+    with st.expander("Estimate time where latency is not measured"):
+        ttft_s = st.number_input("Time to first token (s)", min_value=0.0, value=1.0, step=0.5, key="ttft_s")
+        decode_tps = st.number_input(
+            "Decode speed (tokens/s; 0 = off)",
+            min_value=0.0,
+            value=0.0,
+            step=10.0,
+            key="decode_tps",
+            help="time of an attempt = time to first token + output tokens / decode speed",
+        )
 baseline = None if baseline_choice.startswith("(") else baseline_choice
 
 # ---- prices in use, with the user's overrides ----------------------------------------------
@@ -163,6 +173,8 @@ if result.unpriced:
 
 # ---- table ------------------------------------------------------------------------------------
 table = summary if show_unpriced else summary[priced]
+if decode_tps > 0:
+    table = estimate_missing_time(table, ttft_s, decode_tps)
 timed = "seconds_per_success" in table.columns
 if timed and value_of_time > 0:
     table = with_value_of_time(table, value_of_time)
@@ -188,6 +200,7 @@ view = table[
         "output_tokens_per_attempt",
         "reasoning_tokens_per_attempt",
         *(["seconds_per_attempt", "seconds_per_success"] if timed else []),
+        *(["time_basis"] if "time_basis" in table.columns else []),
         *(["time_cost_per_success"] if "time_cost_per_success" in table.columns else []),
         "on_frontier",
         "cost_basis",

@@ -241,6 +241,8 @@ with results:
             **{c: num(c.replace("_", " "), format=money_format) for c in ("cost_per_attempt", "cost_per_task")},
             "cost_per_success": num("cost per solved task", format=money_format),
             "cost_per_task_with_failures": num("cost per task incl. failures", format=money_format),
+            "seconds_per_attempt": num("s/attempt (measured)", format="%.1f"),
+            "seconds_per_success": num("s/solved task", format="%.1f", help="time per attempt x E[A] / P(solved)"),
             "on_frontier": st.column_config.CheckboxColumn("Pareto"),
         },
     )

@@ -26,6 +26,7 @@ from tokenomics.compare import pareto_frontier
 from tokenomics.costing import PRICED, price_rows
 from tokenomics.errors import InputError
 from tokenomics.scenario import KIND_COMPONENTS, Scenario
+from tokenomics.timing import seconds_per_success
 from tokenomics.units import COST_COMPONENTS
 
 # Factor columns: the six cost components, then the unsplit (observed) cost a run reported as a total.
@@ -51,6 +52,8 @@ SCENARIO_COLUMNS = [
     "cost_per_success",
     "failure_cost",
     "cost_per_task_with_failures",
+    "seconds_per_attempt",
+    "seconds_per_success",
     "tasks_per_month",
     "monthly_spend",
     "monthly_failure_cost",
@@ -148,6 +151,10 @@ def prepare(summary: pd.DataFrame, rows: pd.DataFrame, table: pd.DataFrame) -> W
 
     models = summary[["model", "provider", "model_id", "attempts", "successes", "price_source"]].copy()
     models["total_cost"] = summary["total_cost"].to_numpy()
+    # Measured wall time per attempt, where the runs have latency_s (see tokenomics.timing).
+    models["seconds_per_attempt"] = (
+        summary["seconds_per_attempt"].to_numpy(dtype=float) if "seconds_per_attempt" in summary else np.nan
+    )
     cost[models["total_cost"].isna().to_numpy()] = np.nan
     return WhatIfBase(
         models.reset_index(drop=True), cost, np.asarray(task_ids), task_cost, task_attempts, task_successes, per_task
@@ -334,6 +341,7 @@ def evaluate(base: WhatIfBase, scenario: Scenario, adjust: np.ndarray | None = N
             "expected_attempts": one.expected_attempts,
             "cost_per_attempt": one.cost_per_attempt,
             "cost_per_task": one.cost_per_task,
+            "seconds_per_attempt": base.models.get("seconds_per_attempt", np.nan),
             "price_factor": one.factors[:, UNSPLIT],
             "service_tier": base.models["provider"]
             .map(scenario.provider_tiers)
@@ -421,6 +429,7 @@ def _cascade_row(base: WhatIfBase, scenario: Scenario, one: _Singles) -> pd.Data
             "expected_attempts": [float(np.average((reach * tries).sum(axis=0), weights=weight))],
             "cost_per_attempt": [np.nan],
             "cost_per_task": [cost],
+            "seconds_per_attempt": [np.nan],
             "price_factor": [np.nan],
             "service_tier": [""],
             "method": [method],
@@ -438,6 +447,10 @@ def _finish(out: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
         out["cost_per_success"] = np.where(solved > 0, cost / solved, np.where(np.isnan(cost), np.nan, np.inf))
     out["failure_cost"] = f
     out["cost_per_task_with_failures"] = cost + (1 - solved) * f
+    # Waiting per solved task with retries (primer): time per attempt x E[A] / P_solved.
+    out["seconds_per_success"] = seconds_per_success(
+        out["seconds_per_attempt"].to_numpy(dtype=float) * out["expected_attempts"].to_numpy(dtype=float), solved
+    )
     out["max_attempts"] = scenario.max_attempts
     volume = scenario.tasks_per_month
     out["tasks_per_month"] = volume

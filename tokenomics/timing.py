@@ -63,3 +63,28 @@ def with_value_of_time(summary: pd.DataFrame, usd_per_hour: float) -> pd.DataFra
     out["time_cost_per_success"] = time_cost(out["seconds_per_success"], usd_per_hour)
     out["cost_per_success_with_time"] = out["cost_per_success"] + out["time_cost_per_success"]
     return out
+
+
+def estimate_missing_time(summary: pd.DataFrame, ttft_s: float, decode_tps: float) -> pd.DataFrame:
+    """Fill the time of models without measured latency from time to first token and decode speed.
+
+    Uses each model's own output tokens per attempt, so a model that writes 4x the tokens waits
+    about 4x as long. ``time_basis`` says which figures are measured and which estimated.
+
+    >>> s = pd.DataFrame({"output_tokens_per_attempt": [3_000.0, 600.0], "success_rate": [0.4, 0.5],
+    ...                   "seconds_per_attempt": [np.nan, 10.0], "seconds_per_success": [np.nan, 20.0]})
+    >>> estimate_missing_time(s, 2.0, 50.0)[["seconds_per_success", "time_basis"]].values.tolist()
+    [[155.0, 'estimated: 2 s to first token + output at 50 tokens/s'], [20.0, 'measured latency']]
+    """
+    out = summary.copy()
+    measured = out.get("seconds_per_attempt", pd.Series(np.nan, index=out.index)).to_numpy(dtype=float)
+    estimate = attempt_seconds(ttft_s, out["output_tokens_per_attempt"].to_numpy(dtype=float), decode_tps)
+    fill = np.isnan(measured) & ~np.isnan(estimate)
+    out["seconds_per_attempt"] = np.where(fill, estimate, measured)
+    out["seconds_per_success"] = seconds_per_success(out["seconds_per_attempt"], out["success_rate"])
+    out["time_basis"] = np.select(
+        [~np.isnan(measured), fill],
+        ["measured latency", f"estimated: {ttft_s:g} s to first token + output at {decode_tps:g} tokens/s"],
+        default="",
+    )
+    return out

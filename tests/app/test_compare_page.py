@@ -121,3 +121,18 @@ def test_cost_of_pass_toggle_adds_column(app: AppTest) -> None:
     at.run()
     no_errors(at)
     assert "cost_of_pass" in summary_table(at).columns
+
+
+def test_time_estimated_from_ttft_and_decode_speed_where_latency_is_missing(app: AppTest) -> None:
+    at = app.run()
+    at.radio(key="source").set_value("My upload")
+    at.file_uploader(key="upload").set_value(("runs.csv", ATTEMPTS_CSV, "text/csv"))
+    at.number_input(key="decode_tps").set_value(50.0)
+    at.number_input(key="ttft_s").set_value(2.0)
+    at.run()
+    no_errors(at)
+    row = summary_table(at).set_index("model").loc["deepseek-reasoner"]
+    # 2 s + 800 output tokens / 50 tokens/s = 18 s an attempt; 1 success in 3: 54 s per solved task.
+    assert row["seconds_per_attempt"] == pytest.approx(18.0)
+    assert row["seconds_per_success"] == pytest.approx(54.0)
+    assert row["time_basis"].startswith("estimated")
