@@ -387,3 +387,20 @@ def test_cost_of_pass_is_opt_in():
     rows = measurement_rows(per_attempt_rows("A", FIVE_TASKS))
     s = summarise(rows, price_table([{"input_mtok": 1.0, "output_mtok": 1.0}]))
     assert "cost_of_pass" not in s.columns
+
+
+def test_zero_successes_with_task_ids_keep_the_finite_lower_bound():
+    from measurements.load import parse_measurements
+    from pricing.run import compare_measurements
+    from pricing.snapshot import bundled
+
+    rows = "".join(f"gpt-4.1,t{i},false,1000,100\n" for i in range(10))
+    csv = ("model,task_id,success,input_tokens,output_tokens\n" + rows).encode()
+    summary = compare_measurements(parse_measurements(csv, "x.csv").frame, bundled()).summary
+    row = summary.iloc[0]
+    # Each attempt: 1,000 x $2/M + 100 x $8/M = $0.0028. Wilson upper bound for 0/10 is 0.2775,
+    # so the cost per success is at least 0.0028 / 0.2775 = $0.01009; the upper end is unbounded.
+    assert row["cost_per_success"] == float("inf")
+    assert row["cps_low"] == pytest.approx(0.0028 / 0.27753279, rel=1e-6)
+    assert row["cps_high"] == float("inf")
+    assert row["cps_interval"] == "from success-rate interval"

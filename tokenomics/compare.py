@@ -213,7 +213,9 @@ def _add_cps_intervals(summary: pd.DataFrame, costed: pd.DataFrame, options: Com
     )
     all_tasks = costed["task_id"].notna().groupby(costed["label"], sort=False, observed=True).all()
     for label, tasks in task_sums.groupby(level="label", sort=False, observed=True):
-        if not all_tasks[label] or not np.isfinite(summary.at[label, "total_cost"]) or len(tasks) < 2:
+        # With no success every resample is unbounded too; the rate-based lower bound says more.
+        unsolved = summary.at[label, "successes"] == 0
+        if unsolved or not all_tasks[label] or not np.isfinite(summary.at[label, "total_cost"]) or len(tasks) < 2:
             continue
         lo, hi = bootstrap_ratio(
             tasks["cost"].to_numpy(),

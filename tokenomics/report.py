@@ -79,6 +79,14 @@ def money(value: float) -> str:
     return f"${value:.4f}"
 
 
+def _cps_text(cps: float, low: float, high: float) -> str:
+    if np.isinf(cps):
+        return f"unbounded (no success; >= {money(low)})" if np.isfinite(low) else "unbounded"
+    if np.isfinite(low) or np.isfinite(high):
+        return f"{money(cps)} ({money(low)}-{money(high)})"
+    return money(cps)
+
+
 def to_table(summary: pd.DataFrame) -> str:
     """A fixed-width table for a terminal: the figures a buyer reads first."""
     view = pd.DataFrame(
@@ -94,7 +102,7 @@ def to_table(summary: pd.DataFrame) -> str:
             ],
             "cost/attempt": summary["cost_per_attempt"].map(money),
             "cost/success (95% CI)": [
-                f"{money(c)} ({money(lo)}-{money(hi)})" if np.isfinite(lo) or np.isfinite(hi) else money(c)
+                _cps_text(c, lo, hi)
                 for c, lo, hi in zip(summary["cost_per_success"], summary["cps_low"], summary["cps_high"], strict=True)
             ],
             "x cheaper/token": summary["discount_per_token"].map(lambda v: "" if np.isnan(v) else f"{v:.2f}"),
