@@ -67,6 +67,10 @@ def run_compare(args: argparse.Namespace) -> str:
     from pricing.run import compare_measurements
     from pricing.snapshot import bundled
 
+    if args.scenario:  # a bad scenario fails before any data is read
+        from tokenomics.commands.report import read_scenario
+
+        read_scenario(args.scenario)
     sets = [read_measurements(p) for p in (args.measurements or [BUNDLED])]
     for m in sets:
         for note in m.notes:

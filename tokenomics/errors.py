@@ -18,6 +18,7 @@ class InputError(ValueError):
         column: str | None = None,
         expected: str | None = None,
         found: object = None,
+        column_word: str = "column",
     ) -> None:
         self.file = file
         self.line = line
@@ -25,6 +26,7 @@ class InputError(ValueError):
         self.expected = expected
         self.found = found
         self.message = message
+        self.column_word = column_word
         super().__init__(self._render())
 
     def _render(self) -> str:
@@ -34,7 +36,7 @@ class InputError(ValueError):
         if self.line is not None:
             where.append(f"line {self.line}")
         if self.column:
-            where.append(f"column '{self.column}'")
+            where.append(f"{self.column_word} '{self.column}'")
         text = ", ".join(where) + ": " + self.message if where else self.message
         if self.found is not None:
             text += f" (found {self.found!r})"

@@ -204,7 +204,12 @@ def parse_scenario(text: str, name: str) -> Scenario:
             "unknown key" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ").lower()
         )
         raise InputError(
-            message, file=name, column=key, found=found, expected="a valid scenario (see docs/whatif.md)"
+            message,
+            file=name,
+            column=key,
+            column_word="key",
+            found=found,
+            expected="a valid scenario (see docs/whatif.md)",
         ) from None
 
 

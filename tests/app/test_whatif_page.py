@@ -97,7 +97,7 @@ def test_the_page_shows_the_numbers_the_cli_prints(tmp_path: Path, capsys) -> No
 def test_a_bad_link_is_reported_and_the_defaults_used() -> None:
     at = open_page({"scenario": '{"haircut": 1.5}'})
     assert not at.exception
-    assert "column 'haircut'" in at.error[0].value
+    assert "key 'haircut'" in at.error[0].value
     assert at.slider(key="wi_haircut").value == 0.0
 
 
