@@ -18,6 +18,22 @@ def plottable(summary: pd.DataFrame) -> pd.DataFrame:
     return summary[ok]
 
 
+def add_staircase(fig: go.Figure, frontier: pd.DataFrame, rate_column: str) -> None:
+    """Draw the Pareto frontier as a staircase through its models, cheapest first."""
+    frontier = frontier.sort_values("cost_per_success")
+    if len(frontier) > 1:
+        fig.add_trace(
+            go.Scatter(
+                x=frontier["cost_per_success"],
+                y=frontier[rate_column],
+                mode="lines",
+                line={"shape": "hv", "color": FRONTIER_COLOUR, "dash": "dot"},
+                name="frontier (staircase)",
+                hoverinfo="skip",
+            )
+        )
+
+
 def pareto_figure(summary: pd.DataFrame) -> go.Figure:
     """Success rate against cost per success (log axis), 95% intervals both ways, frontier marked.
 
@@ -80,18 +96,7 @@ def pareto_figure(summary: pd.DataFrame) -> go.Figure:
                 },
             )
         )
-    frontier = data[on].sort_values("cost_per_success")
-    if len(frontier) > 1:
-        fig.add_trace(
-            go.Scatter(
-                x=frontier["cost_per_success"],
-                y=frontier["success_rate"],
-                mode="lines",
-                line={"shape": "hv", "color": FRONTIER_COLOUR, "dash": "dot"},
-                name="frontier (staircase)",
-                hoverinfo="skip",
-            )
-        )
+    add_staircase(fig, data[on], "success_rate")
     fig.update_layout(
         xaxis={"type": "log", "title": "cost per solved task (USD, log scale)"},
         yaxis={"title": "success rate", "tickformat": ".0%", "range": [0, 1.05]},

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from tokenomics.charts import FRONTIER_COLOUR, POINT_COLOUR
+from tokenomics.charts import FRONTIER_COLOUR, POINT_COLOUR, add_staircase
 
 SYMBOLS = {"USD": "$", "EUR": "€", "CNY": "¥"}
 
@@ -50,18 +50,7 @@ def pareto_whatif_figure(table: pd.DataFrame, currency: str = "USD") -> go.Figur
                 hoverinfo="text",
             )
         )
-    frontier = data[on]
-    if len(frontier) > 1:
-        fig.add_trace(
-            go.Scatter(
-                x=frontier["cost_per_success"],
-                y=frontier["p_solved"],
-                mode="lines",
-                line={"shape": "hv", "color": FRONTIER_COLOUR, "dash": "dot"},
-                name="frontier (staircase)",
-                hoverinfo="skip",
-            )
-        )
+    add_staircase(fig, data[on], "p_solved")
     fig.update_layout(
         xaxis={"type": "log", "title": f"cost per solved task ({currency}, log scale)"},
         yaxis={"title": "P(solved) under the scenario", "tickformat": ".0%", "range": [0, 1.05]},
