@@ -8,13 +8,13 @@ Nothing in a task file is ever executed: ``expected`` is data, compared by the g
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
 
+from measurements.jsonl import json_objects
 from tokenomics.errors import InputError
 
 GraderName = Literal["exact", "normalized", "numeric", "regex", "contains", "json"]
@@ -90,15 +90,7 @@ def parse_tasks(text: str, name: str) -> list[Task]:
     """Validate a JSONL task set; the first problem raises an InputError naming line and field."""
     tasks: list[Task] = []
     seen: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"not valid JSON ({exc.msg})", file=name, line=number, expected="one JSON object per line"
-            ) from None
+    for number, raw in json_objects(text, name):
         try:
             task = Task.model_validate(raw)
         except ValidationError as exc:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from measurements.jsonl import json_objects
 from measurements.schema import (
     AGGREGATED,
     AGGREGATED_REQUIRED,
@@ -182,23 +182,9 @@ def _read_csv(text: str, name: str) -> tuple[pd.DataFrame, CsvLines]:
 
 
 def _read_jsonl(text: str, name: str) -> tuple[pd.DataFrame, Lines]:
-    records: list[dict[str, object]] = []
-    lines: list[int] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"not valid JSON ({exc.msg})", file=name, line=number, expected="one JSON object per line"
-            ) from None
-        if not isinstance(record, dict):
-            raise InputError(
-                "not a JSON object", file=name, line=number, found=record, expected="one JSON object per line"
-            )
-        records.append(record)
-        lines.append(number)
+    parsed = list(json_objects(text, name))
+    lines = [number for number, _ in parsed]
+    records = [record for _, record in parsed]
     frame = pd.DataFrame.from_records(records)
     for col in TEXT_COLUMNS:
         if col in frame.columns:
