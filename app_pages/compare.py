@@ -11,10 +11,10 @@ import streamlit as st
 from harness.export import list_runs, read_store
 from measurements.load import combine
 from pricing.overrides import EDITABLE, edits_to_custom
-from tokenomics.charts import cost_breakdown_figure, pareto_figure
+from reports.charts import cost_breakdown_figure, pareto_figure
+from reports.tables import money, to_csv
 from tokenomics.compare import headline
 from tokenomics.errors import InputError
-from tokenomics.report import money, to_csv
 from tokenomics.timing import estimate_missing_time, with_value_of_time
 from ui.data import custom_sheets, load_bundled, parse_upload, run_comparison, snapshot_info, today
 
@@ -43,10 +43,11 @@ with st.sidebar:
         help="The file `python -m tokenomics measure` (or the Measure page, or `import`) writes runs to.",
     )
     stored = list_runs(store_path)
+    titles = {r.run_id: r.title for r in stored}
     picked_runs = st.multiselect(
         "Stored runs to compare",
         [r.run_id for r in stored],
-        format_func={r.run_id: r.title for r in stored}.get,
+        format_func=lambda run_id: titles.get(run_id, run_id),
         key="store_runs",
         help="Added to the data chosen above; each run is named by its label.",
     )
@@ -131,7 +132,8 @@ sheets = custom_sheets()
 first = run_comparison(frame, sheets, as_of, baseline, cost_of_pass)
 in_use = first.prices_in_use
 editor_key = (
-    "price_editor_" + hashlib.sha1(pd.util.hash_pandas_object(in_use[["provider", "model"]]).values).hexdigest()[:12]
+    "price_editor_"
+    + hashlib.sha1(pd.util.hash_pandas_object(in_use[["provider", "model"]]).to_numpy().tobytes()).hexdigest()[:12]
 )
 edited = in_use.copy()
 for idx, change in st.session_state.get(editor_key, {}).get("edited_rows", {}).items():

@@ -13,10 +13,10 @@ from harness.job import JobSpec, MeasureJob
 from harness.runner import check_resumable
 from harness.store import Store
 from harness.tasks import load_tasks
+from inputs.bundled import data_file
 from tokenomics.errors import InputError
 
-ROOT = Path(__file__).resolve().parent.parent
-SHIPPED_TASKS = ROOT / "data" / "tasks" / "arithmetic_reasoning.jsonl"
+SHIPPED_TASKS = data_file("tasks", "arithmetic_reasoning.jsonl")
 
 st.title("Measure your own workload")
 st.caption(

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+from inputs.bundled import data_file
 from measurements.load import combine
+from reports.selfhost_charts import monthly_cost_figure
+from reports.tables import money
 from tokenomics.errors import InputError
-from tokenomics.report import money
 from tokenomics.selfhost import (
     GpuPreset,
     SelfHostPlan,
@@ -21,10 +21,9 @@ from tokenomics.selfhost import (
     verdict,
     workload_of,
 )
-from tokenomics.selfhost_charts import monthly_cost_figure
 from ui.data import custom_sheets, load_bundled, parse_upload, run_comparison
 
-PRESETS_FILE = Path(__file__).resolve().parent.parent / "data" / "gpu_presets.csv"
+PRESETS_FILE = data_file("gpu_presets.csv")
 DEFAULT_MODEL = "DeepSeek-V3.2-Exp (Chat)"
 DEFAULT_APIS = ("gpt-5 (medium)", "claude-sonnet-4-20250514 (no thinking)")
 # The one preset whose price and throughput both come from a public source, for the default DeepSeek model.

@@ -8,8 +8,8 @@ import numpy as np
 import streamlit as st
 
 from measurements.load import combine
+from reports.procurement import ASSUMPTIONS, assemble, to_csv, to_html, to_xlsx
 from tokenomics.errors import InputError
-from tokenomics.procurement import ASSUMPTIONS, assemble, to_csv, to_html, to_xlsx
 from tokenomics.scenario import TIERS, parse_scenario, with_presets
 from tokenomics.scenario_analysis import money
 from tokenomics.scenario_apply import SCENARIO_COLUMNS, check_labels
@@ -193,7 +193,7 @@ with results:
     # ---- results ---------------------------------------------------------------------------------------
     info = snapshot_info()
     context = {
-        "measurements": DATA_SETS[data] if data != "upload" else f"upload {upload.name}",
+        "measurements": DATA_SETS[data] if data != "upload" or upload is None else f"upload {upload.name}",
         "prices": info.label(),
         "priced as of": "each run's own date (today if undated)",
         "generated on": today().isoformat(),

@@ -41,8 +41,8 @@ import tokenomics.compare as compare_module  # noqa: E402
 from measurements.load import combine, read_measurements  # noqa: E402
 from pricing.book import attach_prices  # noqa: E402
 from pricing.snapshot import bundled  # noqa: E402
+from reports.tables import to_csv  # noqa: E402
 from tokenomics.compare import CompareOptions, summarise  # noqa: E402
-from tokenomics.report import to_csv  # noqa: E402
 
 TARGET_SECONDS = 10.0
 
@@ -142,7 +142,7 @@ def run_cli(path: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
 def startup_seconds() -> float:
     """Interpreter start + the imports the CLI needs + loading the bundled snapshot."""
     code = (
-        "import tokenomics.cli, measurements.load, pricing.custom, pricing.run, pricing.snapshot;"
+        "import cli.main, measurements.load, pricing.custom, pricing.comparison, pricing.snapshot;"
         "pricing.snapshot.bundled()"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -178,7 +178,7 @@ def in_process_stages(path: Path) -> list[tuple[str, float]]:
         ("summarise: price_rows", price_rows.seconds),
         (f"summarise: bootstrap ({bootstrap.calls} models x 2000 resamples)", bootstrap.seconds),
         ("summarise: groupby, intervals, discounts", summarise_rest),
-        ("format CSV (tokenomics.report.to_csv)", t5 - t4),
+        ("format CSV (reports.tables.to_csv)", t5 - t4),
     ]
 
 

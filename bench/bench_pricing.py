@@ -46,7 +46,7 @@ from genai_prices.data_snapshot import get_snapshot  # noqa: E402
 
 from measurements.load import CANONICAL  # noqa: E402
 from pricing.book import attach_prices  # noqa: E402
-from pricing.run import compare_measurements  # noqa: E402
+from pricing.comparison import compare_measurements  # noqa: E402
 from tokenomics.compare import CompareOptions  # noqa: E402
 from tokenomics.costing import price_rows  # noqa: E402
 
@@ -183,7 +183,7 @@ def main() -> int:
     t0 = time.perf_counter()
     compare_measurements(frame, snapshot, today=TODAY, options=CompareOptions())
     print(
-        f"  (for reference, pricing.run.compare_measurements incl. summary + bootstrap: "
+        f"  (for reference, pricing.comparison.compare_measurements incl. summary + bootstrap: "
         f"{time.perf_counter() - t0:.3f} s)"
     )
 

@@ -35,9 +35,9 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 import ui.data  # noqa: E402
 import ui.whatif  # noqa: E402
 from measurements.load import combine, parse_measurements  # noqa: E402
-from pricing.run import compare_measurements  # noqa: E402
+from pricing.comparison import compare_measurements  # noqa: E402
 from pricing.snapshot import bundled  # noqa: E402
-from tokenomics.procurement import assemble  # noqa: E402
+from reports.procurement import assemble  # noqa: E402
 from tokenomics.scenario import Scenario  # noqa: E402
 from tokenomics.scenario_apply import prepare  # noqa: E402
 

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from harness.usage import Usage, anthropic_usage, openai_usage
-from measurements.schema import FALSE_WORDS, TRUE_WORDS
+from inputs.words import FALSE_WORDS, TRUE_WORDS
 from tokenomics.errors import InputError
 from tokenomics.units import TOKEN_COLUMNS
 

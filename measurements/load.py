@@ -18,15 +18,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from measurements.jsonl import json_objects
+from inputs.jsonl import json_objects
+from inputs.words import FALSE_WORDS, TRUE_WORDS
 from measurements.schema import (
     AGGREGATED,
     AGGREGATED_REQUIRED,
-    FALSE_WORDS,
     PARTS,
     PER_ATTEMPT,
     PER_ATTEMPT_REQUIRED,
-    TRUE_WORDS,
     Column,
 )
 from tokenomics.errors import InputError
@@ -55,7 +54,6 @@ CANONICAL = [
 ]
 
 
-Lines = Sequence[int]
 """Line number in the file of each data row (positional)."""
 
 
@@ -145,6 +143,10 @@ class CsvLines:
             elif len(record) != width:
                 return start, len(record), width
         return None
+
+
+# File line of each record: a list for JSON Lines, worked out lazily for CSV.
+Lines = Sequence[int] | CsvLines
 
 
 def _read_csv(text: str, name: str) -> tuple[pd.DataFrame, CsvLines]:
@@ -330,8 +332,8 @@ def _validate(frame: pd.DataFrame, lines: Lines, name: str) -> Measurements:
     out["source"] = name
     out = out.reindex(columns=[*CANONICAL, "source"])
     # Absent optional columns come back as float NaN; keep one dtype per column whatever the file had.
-    for col in TEXT_COLUMNS:
-        out[col] = out[col].astype("string")
+    for text_col in TEXT_COLUMNS:
+        out[text_col] = out[text_col].astype("string")
     return Measurements(out, shape, name, notes)
 
 

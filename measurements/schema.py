@@ -57,6 +57,3 @@ PARTS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("cache_write_1h_tokens",), "cache_write_tokens"),
     (("reasoning_tokens",), "output_tokens"),
 )
-
-TRUE_WORDS = frozenset({"true", "t", "1", "yes", "y", "pass", "passed", "success", "ok", "1.0"})
-FALSE_WORDS = frozenset({"false", "f", "0", "no", "n", "fail", "failed", "failure", "0.0"})

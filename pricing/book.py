@@ -204,7 +204,7 @@ def attach_prices(
     provider_codes, providers = pd.factorize(rows["provider"].fillna(""))
     model_codes, models = pd.factorize(rows["model"])
     pair_codes, pairs = pd.factorize(provider_codes.astype(np.int64) * (len(models) + 1) + model_codes)
-    uniques = [f"{providers[p // (len(models) + 1)]}\x00{models[p % (len(models) + 1)]}" for p in pairs]
+    uniques = [f"{providers[int(p) // (len(models) + 1)]}\x00{models[int(p) % (len(models) + 1)]}" for p in pairs]
     positions = _group_positions(pair_codes, len(uniques))
     for code, key in enumerate(uniques):
         provider, model = key.split("\x00", 1)
@@ -226,7 +226,7 @@ def attach_prices(
         entries = conditional_prices(gp_model)
         for i in reversed(range(len(entries))):
             constraint, prices = entries[i]
-            record = _price_record(prices)
+            record: dict[str, Any] = dict(_price_record(prices))
             record.update(
                 provider_id=gp_provider.id,
                 model_id=gp_model.id,
@@ -266,8 +266,8 @@ def _custom_keys(provider: str, model: str, resolved: object) -> Iterable[tuple[
     elif "/" in model_l:
         prefix, rest = model_l.split("/", 1)
         yield prefix, rest
-    if not isinstance(resolved, str):
-        gp_provider, gp_model = resolved  # type: ignore[misc]
+    if isinstance(resolved, tuple):
+        gp_provider, gp_model = resolved
         yield gp_provider.id, gp_model.id
         yield gp_provider.id, model_l.split("/")[-1]
         yield gp_provider.id, model_l
@@ -284,7 +284,7 @@ def _entry_on_day(model: gp.ModelInfo, day: date) -> tuple[object, gp.ModelPrice
 
 
 def _tiers_text(prices: gp.ModelPrice) -> str:
-    parts = []
+    parts: list[str] = []
     for key in PRICE_KEYS:
         value = getattr(prices, key, None)
         if isinstance(value, gp.TieredPrices):

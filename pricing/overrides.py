@@ -59,7 +59,7 @@ def edits_to_custom(original: pd.DataFrame, edited: pd.DataFrame, today: date) -
         same = ((new == old) | (new.isna() & old.isna())).all()
         if same:
             continue
-        name = f"{edited.at[idx, 'provider']}/{edited.at[idx, 'model']}"
+        name = f"{edited.at[idx, 'provider']!s}/{edited.at[idx, 'model']!s}"
         values = {k: (None if np.isnan(v) else float(v)) for k, v in new.items()}
         try:
             prices.append(

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from measurements.load import AGGREGATED_SHAPE, read_measurements
-from pricing.run import compare_measurements
+from pricing.comparison import compare_measurements
 from pricing.snapshot import bundled
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tokenomics.charts import cost_breakdown_figure, pareto_figure
+from reports.charts import cost_breakdown_figure, pareto_figure
 
 
 def summary() -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""The command line, in-process (``tokenomics.cli.main``) and as a real ``python -m tokenomics``."""
+"""The command line, in-process (``cli.main.main``) and as a real ``python -m tokenomics``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tokenomics.cli import main
+from cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = Path(__file__).resolve().parent / "bad_files"

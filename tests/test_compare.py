@@ -391,7 +391,7 @@ def test_cost_of_pass_is_opt_in():
 
 def test_zero_successes_with_task_ids_keep_the_finite_lower_bound():
     from measurements.load import parse_measurements
-    from pricing.run import compare_measurements
+    from pricing.comparison import compare_measurements
     from pricing.snapshot import bundled
 
     rows = "".join(f"gpt-4.1,t{i},false,1000,100\n" for i in range(10))

@@ -12,9 +12,9 @@ import pytest
 from strategies import measurement_rows, price_table
 from test_scenario import make_base, records
 
-from tokenomics.cli import main
+from cli.main import main
+from reports.procurement import ReportContent, assemble, to_csv, to_html, to_xlsx
 from tokenomics.compare import OUTPUT_COLUMNS, CompareOptions, summarise
-from tokenomics.procurement import ReportContent, assemble, to_csv, to_html, to_xlsx
 from tokenomics.scenario import Scenario
 from tokenomics.scenario_apply import SCENARIO_COLUMNS
 

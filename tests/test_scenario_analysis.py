@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 from test_scenario import make_base
 
+from reports.whatif_charts import pareto_whatif_figure, tornado_figure
 from tokenomics.scenario import Scenario
 from tokenomics.scenario_analysis import crossovers, headline, tornado, winner
 from tokenomics.scenario_apply import evaluate
-from tokenomics.whatif_charts import pareto_whatif_figure, tornado_figure
 
 SCENARIO = Scenario(model_price_multipliers={"C": 1.1})
 

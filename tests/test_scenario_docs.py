@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tokenomics.cli import main
+from cli.main import main
 from tokenomics.scenario import Scenario, parse_scenario
 
 ROOT = Path(__file__).resolve().parent.parent

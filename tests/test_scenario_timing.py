@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from measurements.load import parse_measurements
-from pricing.run import compare_measurements
+from pricing.comparison import compare_measurements
 from pricing.snapshot import bundled
 from tokenomics.scenario import Scenario
 from tokenomics.scenario_apply import evaluate, prepare

@@ -32,7 +32,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tokenomics.cli import main
+from cli.main import main
+from reports.selfhost_charts import monthly_cost_figure, step_points
 from tokenomics.errors import InputError
 from tokenomics.selfhost import (
     GpuPreset,
@@ -45,7 +46,6 @@ from tokenomics.selfhost import (
     workload,
     workload_of,
 )
-from tokenomics.selfhost_charts import monthly_cost_figure, step_points
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = settings(max_examples=60, deadline=None)

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import measurement_rows, price_table
 
+from reports.tables import to_csv
 from tokenomics.compare import summarise
-from tokenomics.report import to_csv
 from tokenomics.timing import attempt_seconds, seconds_per_success, time_cost, with_value_of_time
 
 PRICES = price_table([{"input_mtok": 1.0, "output_mtok": 10.0}])

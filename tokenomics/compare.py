@@ -9,6 +9,7 @@ Worked example (primer): 100 attempts at $0.02 each, 40 successes: CPS = $2.00 /
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -87,7 +88,8 @@ def pareto_frontier(success_rate: np.ndarray, cps: np.ndarray) -> np.ndarray:
     pi, pj = p[:, None], p[None, :]
     ci, cj = c[:, None], c[None, :]
     dominated_by = (pj >= pi) & (cj <= ci) & ((pj > pi) | (cj < ci)) & valid[None, :]
-    return valid & ~dominated_by.any(axis=1)
+    frontier: np.ndarray = valid & ~dominated_by.any(axis=1)
+    return frontier
 
 
 def _joined(pairs: pd.DataFrame, column: str) -> pd.Series:
@@ -212,10 +214,11 @@ def _add_cps_intervals(summary: pd.DataFrame, costed: pd.DataFrame, options: Com
         min_count=1
     )
     all_tasks = costed["task_id"].notna().groupby(costed["label"], sort=False, observed=True).all()
-    for label, tasks in task_sums.groupby(level="label", sort=False, observed=True):
+    for key, tasks in task_sums.groupby(level="label", sort=False, observed=True):
+        label = str(key)
         # With no success every resample is unbounded too; the rate-based lower bound says more.
-        unsolved = summary.at[label, "successes"] == 0
-        if unsolved or not all_tasks[label] or not np.isfinite(summary.at[label, "total_cost"]) or len(tasks) < 2:
+        unsolved = _number(summary, label, "successes") == 0
+        if unsolved or not all_tasks[label] or not np.isfinite(_number(summary, label, "total_cost")) or len(tasks) < 2:
             continue
         lo, hi = bootstrap_ratio(
             tasks["cost"].to_numpy(),
@@ -257,7 +260,7 @@ def _add_discounts(
     if baseline is None:
         return
     with np.errstate(divide="ignore", invalid="ignore"):
-        summary["discount_per_success"] = summary.at[baseline, "cost_per_success"] / summary["cost_per_success"]
+        summary["discount_per_success"] = _number(summary, baseline, "cost_per_success") / summary["cost_per_success"]
 
     mix = costed.loc[costed["label"] == baseline, list(TOKEN_COLUMNS)].sum(min_count=1)
     if mix.isna().all():
@@ -282,6 +285,12 @@ def _add_discounts(
             summary["discount_per_token"] = blended[baseline] / blended
 
 
+def _number(frame: pd.DataFrame, row: str, column: str) -> float:
+    """One cell as a float (pandas types ``.at`` as any scalar)."""
+    value: Any = frame.at[row, column]
+    return float(value)
+
+
 def _default_baseline(summary: pd.DataFrame) -> str | None:
     known = summary[summary["total_cost"].notna()]
     if known.empty:
@@ -292,9 +301,11 @@ def _default_baseline(summary: pd.DataFrame) -> str | None:
 def headline(summary: pd.DataFrame, candidate: str, baseline: str) -> str:
     """The one-line answer: "X is 5.2x cheaper per token and 1.1x cheaper per solved task than Y"."""
     row = summary.set_index("model").loc[candidate]
+    if isinstance(row, pd.DataFrame):
+        raise ValueError(f"model {candidate!r} appears more than once in the summary")
     if candidate == baseline:
         return f"{candidate} is the baseline."
-    d_token, d_success = row["discount_per_token"], row["discount_per_success"]
+    d_token, d_success = float(row["discount_per_token"]), float(row["discount_per_success"])
     per_token = f"{_ratio_words(d_token)} per token" if np.isfinite(d_token) and d_token > 0 else None
     if row["successes"] == 0:
         lead = f"{candidate} is {per_token} than {baseline}, but it" if per_token else candidate

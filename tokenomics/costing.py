@@ -139,6 +139,6 @@ def price_rows(frame: pd.DataFrame, price_table: pd.DataFrame) -> pd.DataFrame:
     out["cost"] = np.where(
         use_tokens, out[list(components)].sum(axis=1).to_numpy(), np.where(use_observed, observed, np.nan)
     )
-    basis = np.select([use_tokens, use_observed], [0, 1], default=2)
-    out["cost_basis"] = pd.Categorical.from_codes(basis, categories=[PRICED, OBSERVED, UNPRICED])
+    basis = np.select([use_tokens, use_observed], [0, 1], default=2).astype(np.int8)
+    out["cost_basis"] = pd.Categorical.from_codes(basis, categories=pd.Index([PRICED, OBSERVED, UNPRICED]))
     return out

@@ -34,7 +34,7 @@ Currency = Literal["USD", "CNY", "EUR"]
 TokenKind = Literal["input", "cache_read", "cache_write", "output", "reasoning"]
 
 # Scenario token kinds and the cost component each scales (tokenomics.units.COST_COMPONENTS).
-KIND_COMPONENTS: dict[str, str] = {
+KIND_COMPONENTS: dict[TokenKind, str] = {
     "input": "cost_input",
     "cache_read": "cost_cache_read",
     "cache_write": "cost_cache_write",

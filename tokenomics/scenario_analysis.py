@@ -178,7 +178,8 @@ def crossovers(base: WhatIfBase, scenario: Scenario, table: pd.DataFrame, top: i
             frame["challenger"], frame["a_output_rise"], frame["a_price_rise"], frame["b_price_fall"], strict=True
         )
     ]
-    return frame.drop(columns="gap")
+    out: pd.DataFrame = frame.drop(columns="gap")
+    return out
 
 
 def _pct(x: float) -> str:
@@ -219,11 +220,12 @@ def headline(table: pd.DataFrame, scenario: Scenario) -> str:
     values = ranking_metric(table, scenario).to_numpy(dtype=float)
     if not np.isfinite(values).any():
         return "No model has a finite cost under this scenario."
-    row = table.iloc[int(np.nanargmin(np.where(np.isfinite(values), values, np.nan)))]
+    best = int(np.nanargmin(np.where(np.isfinite(values), values, np.nan)))
+    row = table.iloc[best]
     what = "the cascade " if CASCADE_ARROW in str(row["model"]) else ""
     text = (
         f"Under this scenario {what}{row['model']} is cheapest: "
-        f"{money(ranking_metric(table, scenario)[row.name], scenario.currency)} {ranking_name(scenario)}, "
+        f"{money(float(values[best]), scenario.currency)} {ranking_name(scenario)}, "
         f"{row['p_solved']:.1%} of tasks solved"
     )
     if scenario.tasks_per_month > 0:

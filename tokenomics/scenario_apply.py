@@ -137,7 +137,10 @@ def prepare(summary: pd.DataFrame, rows: pd.DataFrame, table: pd.DataFrame) -> W
     has_task = rows["task_id"].notna().to_numpy() if "task_id" in rows.columns else np.zeros(len(rows), dtype=bool)
     per_task = np.bincount(code[~has_task], minlength=n_models) == 0
     per_task &= np.bincount(code[has_task], minlength=n_models) > 0
-    task_codes, task_ids = pd.factorize(rows["task_id"].where(has_task)) if has_task.any() else (None, np.array([]))
+    if has_task.any():
+        task_codes, task_ids = pd.factorize(rows["task_id"].where(has_task))
+    else:
+        task_codes, task_ids = np.full(len(rows), -1, dtype=np.intp), pd.Index([])
     n_tasks = len(task_ids)
     task_cost = np.zeros((n_models, n_tasks, N_FACTORS))
     task_attempts = np.zeros((n_models, n_tasks))
@@ -190,7 +193,8 @@ def price_factors(base: WhatIfBase, scenario: Scenario) -> np.ndarray:
     for name, component in KIND_COMPONENTS.items():
         i = COST_COMPONENTS.index(component)
         kind[i] = scenario.kind_price_multipliers.get(name, 1.0) * scenario.token_multipliers.get(name, 1.0)
-    return whole[:, None] * kind[None, :]
+    factors: np.ndarray = whole[:, None] * kind[None, :]
+    return factors
 
 
 def haircuts(base: WhatIfBase, scenario: Scenario) -> np.ndarray:

@@ -18,7 +18,7 @@ tokens when busy all the time, and five times that, $1.39, at 20% utilisation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -81,7 +81,10 @@ class GpuPreset(BaseModel):
     note: str
 
 
-def _validated(model: type[BaseModel], values: dict[str, Any]) -> Any:
+M = TypeVar("M", bound=BaseModel)
+
+
+def _validated(model: type[M], values: dict[str, Any]) -> M:
     try:
         return model.model_validate(values)
     except ValidationError as exc:
@@ -127,7 +130,10 @@ def usd_per_mtok(
     >>> usd_per_mtok(2.0, 2_000, np.array([1.0, 0.2])).round(2).tolist()
     [0.28, 1.39]
     """
-    return np.asarray(hourly, dtype=float) / (np.asarray(throughput) * 3600 * np.asarray(utilisation)) * 1e6
+    price: np.ndarray = (
+        np.asarray(hourly, dtype=float) / (np.asarray(throughput) * 3600 * np.asarray(utilisation)) * 1e6
+    )
+    return price
 
 
 def replicas_needed(volume: np.ndarray | float, capacity: float) -> np.ndarray:

@@ -27,7 +27,10 @@ def attempt_seconds(ttft_s: ArrayLike, output_tokens: ArrayLike, decode_tps: Arr
     >>> attempt_seconds(2.0, np.array([3_000, 600]), 50.0).tolist()
     [62.0, 14.0]
     """
-    return np.asarray(ttft_s, dtype=float) + np.asarray(output_tokens, dtype=float) / np.asarray(decode_tps)
+    seconds: np.ndarray = np.asarray(ttft_s, dtype=float) + np.asarray(output_tokens, dtype=float) / np.asarray(
+        decode_tps
+    )
+    return seconds
 
 
 def seconds_per_success(seconds_per_attempt: ArrayLike, success_rate: ArrayLike) -> np.ndarray:

@@ -9,14 +9,14 @@ import pandas as pd
 import streamlit as st
 from genai_prices.data_snapshot import DataSnapshot
 
+from inputs.bundled import aider_polyglot
 from measurements.load import Measurements, parse_measurements, read_measurements
+from pricing.comparison import Comparison, compare_measurements
 from pricing.custom import CustomPrice
-from pricing.run import Comparison, compare_measurements
 from pricing.snapshot import SnapshotInfo, bundled, describe
 from tokenomics.compare import CompareOptions
 
 ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_FILE = ROOT / "data" / "aider_polyglot.csv"
 BUNDLED_NAME = "Aider polyglot leaderboard (bundled)"
 
 
@@ -26,7 +26,7 @@ def today() -> date:
 
 @st.cache_data(show_spinner=False)
 def load_bundled() -> Measurements:
-    return read_measurements(BUNDLED_FILE)
+    return read_measurements(aider_polyglot())
 
 
 @st.cache_data(show_spinner="Reading the file...", max_entries=20)

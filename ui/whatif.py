@@ -15,11 +15,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from inputs.bundled import read_haircut_table
 from measurements.load import read_measurements
-from pricing.run import Comparison
-from tokenomics.commands.report import read_haircut_table
+from pricing.comparison import Comparison
 from tokenomics.errors import InputError
-from tokenomics.scenario import TIERS, Scenario, haircut_presets, parse_scenario, published_tier_factor
+from tokenomics.scenario import TIERS, Scenario, TokenKind, haircut_presets, parse_scenario, published_tier_factor
 from tokenomics.scenario_apply import WhatIfBase, prepare
 from ui.data import ROOT, custom_sheets, load_bundled, run_comparison, snapshot_key
 
@@ -30,13 +30,13 @@ DATA_SETS = {
 }
 EXAMPLE_FILE = ROOT / "examples" / "attempts.csv"
 CURRENCIES = ("USD", "CNY", "EUR")
-TOKEN_SLIDERS = {
+TOKEN_SLIDERS: dict[TokenKind, str] = {
     "input": "wi_tok_input",
     "cache_read": "wi_tok_cache",
     "output": "wi_tok_output",
     "reasoning": "wi_tok_reasoning",
 }
-PRICE_INPUTS = {"input": "wi_price_input", "output": "wi_price_output"}
+PRICE_INPUTS: dict[TokenKind, str] = {"input": "wi_price_input", "output": "wi_price_output"}
 
 
 @dataclass
@@ -148,7 +148,7 @@ def scenario_from_widgets(providers: pd.DataFrame, models: pd.DataFrame) -> Scen
         edited = {
             t: float(getattr(row, f"{t}_factor"))
             for t in TIERS[1:]
-            if float(getattr(row, f"{t}_factor")) != published_tier_factor(row.provider, t)
+            if float(getattr(row, f"{t}_factor")) != published_tier_factor(str(row.provider), t)
         }
         if edited:
             tier_factors[row.provider] = edited

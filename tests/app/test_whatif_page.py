@@ -12,7 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tokenomics.cli import main
+from cli.main import main
 from tokenomics.scenario import Scenario
 from ui.whatif import model_sheet, provider_sheet, scenario_from_widgets, widget_state
 

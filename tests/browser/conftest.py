@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("TOKENOMICS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -68,7 +68,10 @@ def server() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: scripts/test.sh installs Debian's chromium")
+        message = f"{CHROMIUM} is missing: scripts/test.sh installs Debian's chromium where it can"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)  # CI always runs the browser tests
+        pytest.skip(message + " (set TOKENOMICS_CHROMIUM to another Chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from tokenomics.cli import main
+from cli.main import main
 
 pytestmark = pytest.mark.browser
 

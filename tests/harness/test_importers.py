@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from cli.main import main
 from harness.importers import ImportOptions, import_log
 from measurements.load import read_measurements
-from tokenomics.cli import main
 from tokenomics.errors import InputError
 
 

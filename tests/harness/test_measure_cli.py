@@ -15,7 +15,7 @@ import pytest
 from fakeserver import Config, FakeServer
 from harness_data import write_tasks
 
-from tokenomics.cli import main
+from cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "sk-test-DO-NOT-LEAK-4f1b2c9e"

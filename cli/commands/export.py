@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from pathlib import Path
 
+from cli.common import write_atomically
 from harness.export import export, format_for
 from harness.store import Store
 
@@ -19,18 +18,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", required=True, metavar="FILE", help="output file; .jsonl for JSONL, else CSV")
     p.set_defaults(run=run_export)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, so a failure leaves no half file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def run_export(args: argparse.Namespace) -> str:

@@ -8,13 +8,21 @@ import io
 import json
 from pathlib import Path
 
+from cli.common import write_atomically
 from harness.importers import FORMATS, Imported, ImportOptions, import_log, parse_results
 from harness.store import Attempt, Run, Store, new_run_id, now_iso, settings_json
 from measurements.load import parse_measurements
-from tokenomics.commands.export import write_atomically
 from tokenomics.errors import InputError
 
-OUT_COLUMNS = ("model", "provider", "task_id", "attempt", "success", "input_tokens", "cache_read_tokens")
+OUT_COLUMNS: tuple[str, ...] = (
+    "model",
+    "provider",
+    "task_id",
+    "attempt",
+    "success",
+    "input_tokens",
+    "cache_read_tokens",
+)
 OUT_COLUMNS += ("cache_write_tokens", "output_tokens", "reasoning_tokens", "cost_usd", "latency_s", "timestamp")
 
 

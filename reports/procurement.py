@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from tokenomics.report import output_frame
+from reports.tables import output_frame
+from reports.whatif_charts import pareto_whatif_figure, tornado_figure
 from tokenomics.scenario import Scenario, tier_factor_table
 from tokenomics.scenario_analysis import crossovers, headline, money, tornado, winner
 from tokenomics.scenario_apply import SCENARIO_COLUMNS, WhatIfBase, evaluate, ranking_name
-from tokenomics.whatif_charts import pareto_whatif_figure, tornado_figure
 
 ASSUMPTIONS = (
     "Money entered in the scenario (verifier cost, failure cost, hourly rate) is in USD; results are "

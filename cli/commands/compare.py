@@ -1,38 +1,21 @@
-"""Command line: ``python -m tokenomics compare ...`` for pipelines and procurement scripts.
-
-This module, ``__main__`` and ``commands/`` are the package's edge: they read files and
-print. Each module in ``tokenomics/commands/`` adds one subcommand through its
-``register(subparsers)``; a subcommand's ``run(args)`` returns the text to print. Bad input
-exits with status 2 and one line naming the file, line and column.
-"""
+"""``tokenomics compare``: cost per success for each model in a measurement file."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import sys
-from datetime import date
-from pathlib import Path
 
+from cli.common import parse_date, read_frames
+from inputs.scenario_file import read_scenario
+from pricing.comparison import compare_measurements
+from pricing.custom import load_sheet
+from pricing.snapshot import bundled
+from reports.tables import to_csv, to_json, to_table
 from tokenomics.compare import CompareOptions
 from tokenomics.errors import InputError
-from tokenomics.report import to_csv, to_json, to_table
-
-BUNDLED = Path(__file__).resolve().parent.parent / "data" / "aider_polyglot.csv"
 
 
-def parse_date(text: str) -> date:
-    """argparse type for YYYY-MM-DD options."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m tokenomics", description="What an LLM costs per solved task.")
-    sub = parser.add_subparsers(dest="command", required=True)
+def register(sub: argparse._SubParsersAction) -> None:
     compare = sub.add_parser("compare", help="cost per success for each model in a measurement file")
     compare.add_argument(
         "--measurements",
@@ -55,28 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenario", metavar="FILE", help="what-if scenario JSON (docs/whatif.md): print the scenario's table"
     )
     compare.set_defaults(run=run_compare)
-    commands = Path(__file__).resolve().parent / "commands"
-    for info in sorted(pkgutil.iter_modules([str(commands)]), key=lambda m: m.name):
-        importlib.import_module(f"tokenomics.commands.{info.name}").register(sub)
-    return parser
 
 
 def run_compare(args: argparse.Namespace) -> str:
-    from measurements.load import combine, read_measurements
-    from pricing.custom import load_sheet
-    from pricing.run import compare_measurements
-    from pricing.snapshot import bundled
-
     if args.scenario:  # a bad scenario fails before any data is read
-        from tokenomics.commands.report import read_scenario
-
         read_scenario(args.scenario)
-    sets = [read_measurements(p) for p in (args.measurements or [BUNDLED])]
-    for m in sets:
-        for note in m.notes:
-            print(f"note: {note}", file=sys.stderr)
+    frame = read_frames(args.measurements)
     custom = [entry for path in args.prices or [] for entry in load_sheet(path)]
-    frame = combine(sets)
     labels = set(frame["label"])
     if args.baseline and args.baseline not in labels:
         raise InputError(
@@ -92,7 +60,7 @@ def run_compare(args: argparse.Namespace) -> str:
             f"note: no list price for {model} ({reason}); its observed cost_usd is used if it has one", file=sys.stderr
         )
     if args.scenario:
-        from tokenomics.commands.report import scenario_output
+        from cli.commands.report import scenario_output
 
         return scenario_output(result, args.scenario, args.format)
     if args.format == "csv":
@@ -100,14 +68,3 @@ def run_compare(args: argparse.Namespace) -> str:
     if args.format == "json":
         return to_json(result.summary)
     return to_table(result.summary)
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        out = args.run(args)
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    sys.stdout.write(out if out.endswith("\n") else out + "\n")
-    return 0

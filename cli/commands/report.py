@@ -1,43 +1,26 @@
-"""``python -m tokenomics report``: the comparison under a scenario as an HTML, XLSX or CSV file.
+"""``tokenomics report``: the comparison under a scenario as an HTML, XLSX or CSV file.
 
-Also the file-reading edge of scenarios for ``compare --scenario``: reading the scenario JSON
-and the bundled haircut presets happens here, the arithmetic in ``tokenomics.scenario*``.
+Also the scenario table of ``compare --scenario``; the arithmetic lives in ``tokenomics.scenario*``
+and the report's bytes are built in ``reports.procurement``.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from pricing.run import Comparison
-from tokenomics.cli import BUNDLED, parse_date
+from cli.common import parse_date, read_frames
+from inputs.bundled import read_haircut_table
+from inputs.scenario_file import read_scenario
+from pricing.comparison import Comparison
 from tokenomics.errors import InputError
-from tokenomics.scenario import Scenario, haircut_presets, parse_scenario, with_presets
+from tokenomics.scenario import Scenario, haircut_presets, with_presets
 from tokenomics.scenario_apply import WhatIfBase, check_labels, prepare
 
-ROOT = Path(__file__).resolve().parents[2]
-HAIRCUTS = ROOT / "data" / "haircuts.csv"
 FORMATS = {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".csv": "csv"}
-
-
-def read_scenario(path: str | None) -> Scenario:
-    """The scenario in a JSON file (no file: the neutral scenario)."""
-    if path is None:
-        return Scenario()
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read the scenario: {exc.strerror}", file=path) from None
-    return parse_scenario(text, path)
-
-
-def read_haircut_table() -> pd.DataFrame:
-    """``data/haircuts.csv``: AIME 2024 vs 2025 falls per model, with origin group and source."""
-    return pd.read_csv(HAIRCUTS)
 
 
 def scenario_inputs(
@@ -66,31 +49,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_report(args: argparse.Namespace) -> str:
-    from measurements.load import combine, read_measurements
+    from pricing.comparison import compare_measurements
     from pricing.custom import load_sheet
-    from pricing.run import compare_measurements
     from pricing.snapshot import bundled, describe
+    from reports.procurement import assemble, to_csv, to_html, to_xlsx
     from tokenomics.compare import CompareOptions
-    from tokenomics.procurement import assemble, to_csv, to_html, to_xlsx
 
     out = Path(args.out)
     kind = FORMATS.get(out.suffix.lower())
     if kind is None:
         raise InputError("unknown report format", file=args.out, expected="a name ending .html, .xlsx or .csv")
     scenario = read_scenario(args.scenario)
-    paths = args.measurements or [BUNDLED]
-    sets = [read_measurements(p) for p in paths]
-    for m in sets:
-        for note in m.notes:
-            print(f"note: {note}", file=sys.stderr)
+    frame = read_frames(args.measurements)
     custom = [entry for path in args.prices or [] for entry in load_sheet(path)]
     options = CompareOptions(baseline=args.baseline, resamples=args.resamples, seed=args.seed)
     snapshot = bundled()
-    comparison = compare_measurements(combine(sets), snapshot, custom, as_of=args.as_of, options=options)
+    comparison = compare_measurements(frame, snapshot, custom, as_of=args.as_of, options=options)
     base, resolved, presets = scenario_inputs(comparison, scenario, args.scenario)
     today = datetime.now(tz=UTC).date()
     context = {
-        "measurements": "; ".join(str(p) for p in paths),
+        "measurements": "; ".join(args.measurements or ["the bundled Aider polyglot leaderboard"]),
         "prices": describe(snapshot, today).label() + "".join(f"; custom sheet {p}" for p in args.prices or []),
         "priced as of": args.as_of.isoformat() if args.as_of else "each run's own date (today if undated)",
         "scenario file": args.scenario or "(none: measured figures)",
@@ -106,8 +84,8 @@ def run_report(args: argparse.Namespace) -> str:
 
 def scenario_output(comparison: Comparison, path: str, fmt: str) -> str:
     """``compare --scenario FILE``: the what-if table as text, CSV or JSON."""
-    from tokenomics.procurement import whatif_frame, whatif_text
-    from tokenomics.report import frame_to_json
+    from reports.procurement import whatif_frame, whatif_text
+    from reports.tables import frame_to_json
     from tokenomics.scenario_analysis import headline
     from tokenomics.scenario_apply import evaluate
 

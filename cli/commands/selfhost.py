@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 
 import numpy as np
 import pandas as pd
 
+from reports.tables import frame_to_json, money
 from tokenomics.errors import InputError
-from tokenomics.report import frame_to_json, money
 from tokenomics.selfhost import SelfHostPlan, hosting, options_table, verdict, workload_of
 
 
@@ -53,16 +52,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _comparison(paths: list[str] | None) -> pd.DataFrame:
-    from measurements.load import combine, read_measurements
-    from pricing.run import compare_measurements
+    from cli.common import read_frames
+    from pricing.comparison import compare_measurements
     from pricing.snapshot import bundled
-    from tokenomics.cli import BUNDLED
 
-    sets = [read_measurements(p) for p in (paths or [BUNDLED])]
-    for m in sets:
-        for note in m.notes:
-            print(f"note: {note}", file=sys.stderr)
-    return compare_measurements(combine(sets), bundled()).summary
+    return compare_measurements(read_frames(paths), bundled()).summary
 
 
 def run_selfhost(args: argparse.Namespace) -> str:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from tokenomics.charts import FRONTIER_COLOUR, POINT_COLOUR, add_staircase
+from reports.charts import FRONTIER_COLOUR, POINT_COLOUR, add_staircase
 
 SYMBOLS = {"USD": "$", "EUR": "€", "CNY": "¥"}
 
