@@ -10,13 +10,15 @@ import streamlit as st
 
 from harness.export import list_runs, read_store
 from measurements.load import combine
+from pricing.check import STALE_DAYS, oldest_in_use, staleness
 from pricing.overrides import EDITABLE, edits_to_custom
+from pricing.providers import provider_choices
 from reports.charts import cost_breakdown_figure, pareto_figure
 from reports.tables import money, to_csv
 from tokenomics.compare import headline
 from tokenomics.errors import InputError
 from tokenomics.timing import estimate_missing_time, with_value_of_time
-from ui.data import custom_sheets, load_bundled, parse_upload, run_comparison, snapshot_info, today
+from ui.data import custom_sheets, load_bundled, parse_upload, price_sources, run_comparison, today
 
 st.title("Cost per solved task")
 st.caption(
@@ -52,9 +54,7 @@ with st.sidebar:
         help="Added to the data chosen above; each run is named by its label.",
     )
     st.header("Prices")
-    info = snapshot_info()
-    age = info.age_days(today())
-    st.caption(f"{info.label()}" + (f" ({age} days old)" if age is not None else ""))
+    st.caption(price_sources().label(today()))
     price_mode = st.radio(
         "Price each run at",
         ["its own date (today if undated)", "one date for all runs"],
@@ -64,6 +64,18 @@ with st.sidebar:
     )
     as_of_value = st.date_input("Pricing date", value=today(), key="as_of", disabled=price_mode.startswith("its"))
     as_of = None if price_mode.startswith("its") else as_of_value
+    # Leaderboards publish what a run cost; where repricing its tokens disagrees, that is the better
+    # figure by default. A team's own logs are priced from their tokens by default.
+    rank_by = st.radio(
+        "Where the repriced cost and the published cost disagree, rank by",
+        ["the published cost", "the repriced cost"],
+        index=0 if source != "My upload" else 1,
+        key=f"rank_by_{source}",
+        help="A run's repriced cost (its tokens x the prices of its date) is checked against the cost the data "
+        "reports (a leaderboard's published cost, a gateway's billed cost). Beyond 10% apart the model is "
+        "flagged with the likely cause (column 'check').",
+    )
+prefer_published = rank_by == "the published cost"
 
 sets = []
 if source in ("Bundled public data", "Both"):
@@ -91,6 +103,11 @@ for m in sets:
 
 frame = combine(sets)
 labels = list(pd.unique(frame["label"]))
+# Bare model ids several providers list: the user may pick the provider (the page's own choice is
+# the first party, said in a note under the table).
+for model, chosen in st.session_state.get("provider_choice", {}).items():
+    bare = (frame["model"] == model) & frame["provider"].fillna("").eq("")
+    frame.loc[bare, "provider"] = chosen
 
 with st.sidebar:
     st.header("Compare")
@@ -129,8 +146,9 @@ baseline = None if baseline_choice.startswith("(") else baseline_choice
 
 # ---- prices in use, with the user's overrides ----------------------------------------------
 sheets = custom_sheets()
-first = run_comparison(frame, sheets, as_of, baseline, cost_of_pass)
+first = run_comparison(frame, sheets, as_of, baseline, cost_of_pass, prefer_published)
 in_use = first.prices_in_use
+st.session_state["last_prices_in_use"] = in_use
 editor_key = (
     "price_editor_"
     + hashlib.sha1(pd.util.hash_pandas_object(in_use[["provider", "model"]]).to_numpy().tobytes()).hexdigest()[:12]
@@ -140,7 +158,9 @@ for idx, change in st.session_state.get(editor_key, {}).get("edited_rows", {}).i
     for col, value in change.items():
         edited.at[int(idx), col] = np.nan if value is None else value
 overrides, override_problems = edits_to_custom(in_use, edited, today())
-result = run_comparison(frame, sheets + overrides, as_of, baseline, cost_of_pass) if overrides else first
+result = (
+    run_comparison(frame, sheets + overrides, as_of, baseline, cost_of_pass, prefer_published) if overrides else first
+)
 summary = result.summary
 
 # ---- headline ---------------------------------------------------------------------------------
@@ -158,14 +178,28 @@ priced = summary["cost_basis"] != "unpriced"
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Models", len(summary))
 c2.metric("Unpriced", int((~priced).sum()), help="No price and no observed cost: shown as unpriced, never $0.")
-c3.metric("Price data age", f"{age} days" if age is not None else "unknown", help=info.label())
+oldest = oldest_in_use(in_use, today())
+c3.metric(
+    "Oldest price in use",
+    f"{oldest[2]} days" if oldest else "undated",
+    help=(f"{oldest[0]}: last changed or checked {oldest[1]}" if oldest else "No price in use carries a date."),
+)
 best = summary[priced & np.isfinite(summary["cost_per_success"])]
 if not best.empty:
     cheapest = best.loc[best["cost_per_success"].idxmin()]
     c4.metric("Cheapest per solved task", money(cheapest["cost_per_success"]), cheapest["model"], delta_color="off")
 
+stale = staleness(in_use, today())
+stale = stale[stale["stale"]]
+if not stale.empty:
+    st.warning(
+        f"{len(stale)} price(s) in use were last changed or checked more than {STALE_DAYS} days ago: "
+        + "; ".join(f"{m} ({c}, {int(d)} days)" for m, c, d in stale[["models", "checked_on", "age_days"]].values)
+        + ". Check them at their source and override them below if they moved.",
+        icon=":material/schedule:",
+    )
 if result.unpriced:
-    with st.expander(f"{len(result.unpriced)} model id(s) have no price in genai-prices"):
+    with st.expander(f"{len(result.unpriced)} model id(s) have no price in any price layer"):
         st.write("Fill their prices in **Prices in use** below, or upload a price sheet on the Prices page.")
         st.dataframe(
             pd.DataFrame({"model": list(result.unpriced), "why": list(result.unpriced.values())}),
@@ -205,11 +239,15 @@ view = table[
         *(["time_basis"] if "time_basis" in table.columns else []),
         *(["time_cost_per_success"] if "time_cost_per_success" in table.columns else []),
         "on_frontier",
+        "repricing_flag",
         "cost_basis",
         "observed_cost",
+        "repriced_cost",
         "total_cost",
+        "price_layer",
         "price_source",
         "price_as_of",
+        "checked_on",
         "cps_interval",
     ]
 ]
@@ -235,7 +273,11 @@ st.dataframe(
         "discount_per_token": usd("x cheaper per token", format="%.2fx"),
         "discount_per_success": usd("x cheaper per solved task", format="%.2fx"),
         "observed_cost": usd("published/observed $", format="$%.2f"),
-        "total_cost": usd("total $ (as priced)", format="$%.2f"),
+        "repriced_cost": usd("repriced $", format="$%.2f"),
+        "total_cost": usd("total $ (used)", format="$%.2f"),
+        "repricing_flag": st.column_config.TextColumn(
+            "check", help="why the repriced cost disagrees with the published one"
+        ),
         "on_frontier": st.column_config.CheckboxColumn("Pareto"),
         "seconds_per_attempt": usd("s/attempt", format="%.1f"),
         "seconds_per_success": usd("s/solved task", format="%.1f", help="latency per attempt / success rate"),
@@ -273,6 +315,26 @@ with right:
     if scale != "USD":
         st.caption("Runs costed from a published total (no token split) are left out of the shares.")
 
+if result.notes:
+    with st.expander(f"Provider chosen for {len(result.notes)} bare model id(s)"):
+        choices = dict(st.session_state.get("provider_choice", {}))
+        for reference, note in result.notes.items():
+            st.caption(note)
+            options = provider_choices(price_sources().snapshot, reference)
+            picked = st.selectbox(
+                f"Provider for {reference}",
+                ["(first party)", *options],
+                index=(options.index(choices[reference]) + 1) if choices.get(reference) in options else 0,
+                key=f"provider_for_{reference}",
+            )
+            if picked.startswith("("):
+                choices.pop(reference, None)
+            else:
+                choices[reference] = picked
+        if choices != st.session_state.get("provider_choice", {}):
+            st.session_state["provider_choice"] = choices
+            st.rerun()
+
 # ---- prices in use ----------------------------------------------------------------------------
 with st.expander("Prices in use: edit a price to override it", expanded=bool(overrides)):
     st.caption(
@@ -291,15 +353,16 @@ with st.expander("Prices in use: edit a price to override it", expanded=bool(ove
     for problem in override_problems:
         st.warning(problem)
 
-published = summary[summary["observed_cost"].notna() & (summary["cost_basis"] == "priced")]
+published = summary[summary["observed_cost"].notna() & summary["repriced_cost"].notna()]
 if not published.empty:
     with st.expander("Published cost vs repriced cost"):
         st.caption(
-            "Where a run published its own cost, it is shown beside the cost repriced from its tokens. "
-            "They differ when the publisher's meter applied cache discounts the token counts don't "
-            "split out, or when list prices changed between the run and the price data."
+            "Where a run published its own cost, it is shown beside the cost repriced from its tokens at the "
+            "prices of its date. Beyond 10% apart the model is flagged with the likely cause: a price date outside "
+            "the recorded history, cache hits or thinking tokens the data does not split out, incomplete token "
+            "counts, or a different price than the publisher paid."
         )
-        compared = published[["model", "observed_cost", "total_cost", "price_source", "price_as_of"]].assign(
-            repriced_over_published=published["total_cost"] / published["observed_cost"]
-        )
+        compared = published[
+            ["model", "observed_cost", "repriced_cost", "repriced_vs_published", "repricing_flag", "price_source"]
+        ]
         st.dataframe(compared, hide_index=True, width="stretch", key="published_table")

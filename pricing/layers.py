@@ -216,7 +216,7 @@ def genai_candidates(
         {datetime.combine(c.start_date, time()) for c, _ in entries if isinstance(c, gp.StartDateConstraint)}
     )
     known = history.get(provider.id, model.id) if history else None
-    first_seen = midnight(known.first_seen) if known else None
+    first_seen = midnight(known.base_rates_since or known.first_seen) if known else None
     if first_seen and starts and first_seen > starts[0]:
         first_seen = None  # the history predates our reading of it: do not invent a gap
     bounds: list[datetime | None] = [first_seen, *starts]
