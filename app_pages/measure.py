@@ -97,7 +97,7 @@ elif started:
 unfinished = []
 if Path(store_path).is_file():
     try:
-        with Store(store_path, create=False) as store:
+        with Store(store_path, write=False) as store:
             unfinished = [r for r in store.runs() if r.source == "measure" and r.finished_at is None]
     except InputError as exc:
         st.error(str(exc), icon=":material/error:")

@@ -112,7 +112,7 @@ def format_for(path: str | Path) -> str:
 
 def read_store(path: str | Path, run_ids: Sequence[str] | None = None) -> str:
     """The runs of a store file as per-attempt CSV text (what ``read_measurements`` parses)."""
-    with Store(path, create=False) as store:
+    with Store(path, write=False) as store:
         return export(store, run_ids, "csv").text
 
 
@@ -129,7 +129,7 @@ def list_runs(path: str | Path) -> list[RunSummary]:
     if not Path(path).is_file():
         return []
     try:
-        with Store(path, create=False) as store:
+        with Store(path, write=False) as store:
             runs = store.runs()
             counts = {r.run_id: store.counts(r.run_id) for r in runs}
     except InputError:

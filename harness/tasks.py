@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
 
-from inputs.jsonl import json_objects
+from inputs.safe_json import json_objects
 from tokenomics.errors import InputError
 
 GraderName = Literal["exact", "normalized", "numeric", "regex", "contains", "json"]

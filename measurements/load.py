@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from inputs.jsonl import json_objects
+from inputs.safe_json import json_objects
 from inputs.words import FALSE_WORDS, TRUE_WORDS
 from measurements.schema import (
     AGGREGATED,
