@@ -7,10 +7,11 @@ import hashlib
 import numpy as np
 import streamlit as st
 
+from inputs.scenario_file import parse_scenario
 from measurements.load import combine
 from reports.procurement import ASSUMPTIONS, assemble, to_csv, to_html, to_xlsx
 from tokenomics.errors import InputError
-from tokenomics.scenario import TIERS, parse_scenario, with_presets
+from tokenomics.scenario import TIERS, with_presets
 from tokenomics.scenario_analysis import money
 from tokenomics.scenario_apply import SCENARIO_COLUMNS, check_labels
 from ui.data import parse_upload, snapshot_info, today
@@ -56,7 +57,7 @@ with st.sidebar:
     loaded = st.file_uploader("Load a scenario (JSON)", type=["json"], key="wi_load")
     if loaded is not None and loaded.file_id != ss.get("wi_loaded_id"):
         try:
-            apply_loaded(parse_scenario(loaded.getvalue().decode("utf-8", errors="replace"), loaded.name))
+            apply_loaded(parse_scenario(loaded.getvalue(), loaded.name))
             ss["wi_loaded_id"] = loaded.file_id
         except InputError as exc:
             st.error(str(exc), icon=":material/error:")

@@ -12,6 +12,7 @@ import math
 import os
 from dataclasses import dataclass, fields, replace
 from datetime import date
+from typing import Any
 
 from tokenomics.errors import InputError
 
@@ -56,7 +57,7 @@ DEFAULT = Limits()
 
 def current() -> Limits:
     """The default bounds with the environment's overrides applied; a bad override is an InputError."""
-    changes: dict[str, float | int] = {}
+    changes: dict[str, Any] = {}
     for f in fields(Limits):
         name = ENV_PREFIX + f.name.upper()
         raw = os.environ.get(name)

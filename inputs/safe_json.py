@@ -98,7 +98,9 @@ def _depth(text: str) -> int:
     return deepest
 
 
-def loads(text: str, name: str, *, line: int | None = None, max_chars: int = MAX_DOCUMENT_BYTES) -> Any:
+def loads(
+    text: str, name: str, *, line: int | None = None, max_chars: int = MAX_DOCUMENT_BYTES, expected: str | None = None
+) -> Any:
     """Parse one JSON document; any problem is an ``InputError`` naming ``name`` (and ``line``)."""
     if len(text) > max_chars:
         raise InputError(
@@ -112,10 +114,12 @@ def loads(text: str, name: str, *, line: int | None = None, max_chars: int = MAX
     try:
         return _DECODER.decode(text)
     except _Refused as exc:
-        raise InputError(f"not accepted JSON: {exc}", file=name, line=line, expected="finite numbers, unique keys") from None
+        raise InputError(
+            f"not accepted JSON: {exc}", file=name, line=line, expected="finite numbers, unique keys"
+        ) from None
     except json.JSONDecodeError as exc:
         where = f" at line {exc.lineno}, column {exc.colno}" if line is None else f" at column {exc.colno}"
-        raise InputError(f"not valid JSON ({exc.msg}{where})", file=name, line=line) from None
+        raise InputError(f"not valid JSON ({exc.msg}{where})", file=name, line=line, expected=expected) from None
     except (ValueError, RecursionError) as exc:  # int digit limits, surrogate trouble
         raise InputError(f"not valid JSON ({type(exc).__name__})", file=name, line=line) from None
 
@@ -138,7 +142,7 @@ def json_objects(text: str, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
                 line=number,
                 expected=f"at most {MAX_LINE_BYTES:,} characters per line",
             )
-        record = loads(line, name, line=number, max_chars=MAX_LINE_BYTES)
+        record = loads(line, name, line=number, max_chars=MAX_LINE_BYTES, expected=EXPECTED_LINES)
         if not isinstance(record, dict):
             raise InputError("not a JSON object", file=name, line=number, found=record, expected=EXPECTED_LINES)
         yield number, record

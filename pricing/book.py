@@ -17,12 +17,11 @@ import pandas as pd
 from genai_prices import types as gp
 from genai_prices.data_snapshot import DataSnapshot
 
-from pricing.custom import CustomPrice
+from pricing.custom import MAX_TIERS, CustomPrice
 from pricing.snapshot import conditional_prices, describe
 from tokenomics.units import PRICE_KEYS, REQUEST_PRICE_KEY, tier_columns
 
 ALL_PRICE_KEYS = (*PRICE_KEYS, REQUEST_PRICE_KEY)
-MAX_TIERS = 2
 SECONDS_PER_DAY = 86_400
 
 PROVENANCE_COLUMNS = ["provider_id", "model_id", "price_source", "price_as_of", "price_period", "custom"]

@@ -67,11 +67,17 @@ def frame_to_json(frame: pd.DataFrame) -> str:
     return json.dumps(records, indent=2)
 
 
+BIG = 1e12
+"""From here on money is written in powers of ten ($1.23e+15)."""
+
+
 def money(value: float) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "unpriced"
     if math.isinf(value):
         return "unbounded"
+    if abs(value) >= BIG:
+        return f"${value:.3g}"  # never a 300-digit figure: powers of ten past a trillion
     if value >= 100:
         return f"${value:,.0f}"
     if value >= 1:

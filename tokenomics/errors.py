@@ -55,7 +55,9 @@ def _shown(value: object, limit: int, depth: int) -> str:
         opening, closing = ("[", "]") if isinstance(value, list) else ("(", ")")
         return clip(opening + ", ".join(items) + closing, limit)
     if isinstance(value, dict):
-        items = [f"{_shown(k, limit, depth - 1)}: {_shown(v, limit, depth - 1)}" for k, v in list(value.items())[:limit]]
+        items = [
+            f"{_shown(k, limit, depth - 1)}: {_shown(v, limit, depth - 1)}" for k, v in list(value.items())[:limit]
+        ]
         return clip("{" + ", ".join(items) + "}", limit)
     return clip(repr(value), limit)
 
