@@ -11,16 +11,18 @@ import asyncio
 import concurrent.futures
 import threading
 from collections.abc import Callable, Coroutine, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from harness.client import ChatClient, ClientSettings, Outcome
-from harness.graders import grade
+from harness.graders import GradeError, grade
 from harness.store import Attempt, Run, Store, new_run_id, now_iso, settings_json
 from harness.tasks import Task
 from tokenomics.errors import InputError
 
 T = TypeVar("T")
+GRADE_DEADLINE_S = 10.0
+"""Longest one grade may take (off the event loop); a slower one is an error attempt."""
 
 
 @dataclass
@@ -83,15 +85,15 @@ def check_resumable(run: Run, tasks_sha256: str) -> None:
         )
 
 
-def to_attempt(task: Task, sample: int, outcome: Outcome) -> Attempt:
-    """Grade an outcome into a storable attempt (an error attempt when no answer came)."""
+def to_attempt(task: Task, sample: int, outcome: Outcome, success: bool | None) -> Attempt:
+    """A storable attempt: graded when the model answered and ``success`` is known, else an error attempt."""
     usage = outcome.usage
-    ok = outcome.error is None and outcome.reply is not None
+    ok = outcome.error is None and outcome.reply is not None and success is not None
     return Attempt(
         task_id=task.id,
         sample=sample,
         status="ok" if ok else "error",
-        success=grade(task, outcome.reply) if ok and outcome.reply is not None else None,
+        success=success if ok else None,
         input_tokens=usage.input_tokens if usage else None,
         cache_read_tokens=usage.cache_read_tokens if usage else None,
         cache_write_tokens=usage.cache_write_tokens if usage else None,
@@ -105,6 +107,20 @@ def to_attempt(task: Task, sample: int, outcome: Outcome) -> Attempt:
         error=outcome.error,
         reply=outcome.reply,
     )
+
+
+async def judge(task: Task, sample: int, outcome: Outcome) -> Attempt:
+    """Grade the outcome in a worker thread with a deadline; a reply that cannot be graded is an error attempt."""
+    if outcome.error is not None or outcome.reply is None:
+        return to_attempt(task, sample, outcome, None)
+    try:
+        success = await asyncio.wait_for(asyncio.to_thread(grade, task, outcome.reply), GRADE_DEADLINE_S)
+    except GradeError as exc:
+        return to_attempt(task, sample, replace(outcome, error=str(exc)), None)
+    except TimeoutError:
+        reason = f"grading took longer than {GRADE_DEADLINE_S:g} s"
+        return to_attempt(task, sample, replace(outcome, error=reason), None)
+    return to_attempt(task, sample, outcome, success)
 
 
 async def run_attempts(
@@ -128,7 +144,7 @@ async def run_attempts(
         for task, sample in pending:
             if stop is not None and stop.is_set():
                 return
-            attempt = to_attempt(task, sample, await client.attempt(task))
+            attempt = await judge(task, sample, await client.attempt(task))
             store.record(run.run_id, attempt)
             if attempt.status == "ok":
                 progress.graded += 1
