@@ -14,10 +14,13 @@ from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from harness.client import ChatClient, ClientSettings, Outcome
+from harness.client import RETRY_STATUSES, ChatClient, ClientSettings, Outcome
+from harness.endpoint import check_base_url
 from harness.graders import GradeError, grade
+from harness.lock import run_lock
 from harness.store import Attempt, Run, Store, new_run_id, now_iso, settings_json
 from harness.tasks import Task
+from inputs.safe_json import loads
 from tokenomics.errors import InputError
 
 T = TypeVar("T")
@@ -173,7 +176,60 @@ def run_sync(
     """``run_attempts`` in a fresh event loop (the CLI and the page's worker thread use this)."""
     if concurrency < 1:
         raise InputError("concurrency must be at least 1", found=concurrency)
-    return run_blocking(run_attempts(store, run, tasks, settings, concurrency, on_progress, stop))
+    with run_lock(store.path, run.run_id):
+        return run_blocking(run_attempts(store, run, tasks, settings, concurrency, on_progress, stop))
+
+
+async def _probe(settings: ClientSettings, task: Task) -> Outcome:
+    async with ChatClient(settings, 1) as client:
+        return await client.attempt(task)
+
+
+def probe(settings: ClientSettings, task: Task) -> Outcome:
+    """Send the first task once, before a run exists: an endpoint that refuses it fails fast.
+
+    Returns the outcome (record it as the run's first attempt when it is an answer); an
+    ``InputError`` when the request failed for a reason retrying cannot fix (no connection,
+    401, 404...). A transient failure (429, 5xx) is returned: the run will retry it.
+    """
+    outcome = run_blocking(_probe(replace(settings, max_retries=min(settings.max_retries, 1)), task))
+    transient = outcome.status is not None and (outcome.status in RETRY_STATUSES or outcome.status >= 500)
+    if outcome.error is not None and not transient:
+        raise InputError(
+            f"the endpoint did not answer a first request: {outcome.error}",
+            expected="a working --base-url, --model and API key (nothing was stored)",
+        )
+    return outcome
+
+
+_RUN_SETTINGS: dict[str, type | tuple[type, ...]] = {
+    "base_url": str,
+    "model": str,
+    "timeout_s": (int, float),
+    "max_retries": int,
+    "stream": bool,
+}
+
+
+def settings_from_run(run: Run, api_key: str | None) -> ClientSettings:
+    """The client settings a stored run recorded, checked like any input (a store may come from anyone)."""
+    where = f"run {run.run_id} settings"
+    data = loads(run.settings or "", where)
+    if not isinstance(data, dict):
+        raise InputError("not a JSON object", file=where)
+    values: dict[str, Any] = {}
+    for key, kind in _RUN_SETTINGS.items():
+        value = data.get(key)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise InputError("missing or of the wrong type", file=where, column=key, found=value)
+        values[key] = value
+    temperature = data.get("temperature")
+    if temperature is not None and (not isinstance(temperature, int | float) or isinstance(temperature, bool)):
+        raise InputError("not a number", file=where, column="temperature", found=temperature)
+    if not 0 < values["timeout_s"] <= 3600 or not 0 <= values["max_retries"] <= 20:
+        raise InputError("timeout_s or max_retries out of range", file=where, expected="0-3600 s, 0-20 retries")
+    check_base_url(values["base_url"])
+    return ClientSettings(api_key=api_key, temperature=temperature, **values)
 
 
 def run_blocking(coro: Coroutine[Any, Any, T]) -> T:
