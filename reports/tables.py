@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from inputs.safe_cells import csv_text
 from tokenomics.compare import OUTPUT_COLUMNS
 from tokenomics.units import COST_COMPONENTS, TOKEN_COLUMNS
 
@@ -37,8 +38,9 @@ def output_frame(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(summary: pd.DataFrame) -> str:
-    # pandas writes inf as "inf" and NaN as empty, which is what the README promises.
-    return output_frame(summary).to_csv(index=False, lineterminator="\n")
+    # pandas writes inf as "inf" and NaN as empty, which is what the README promises; text cells
+    # that a spreadsheet would run as a formula are quoted.
+    return csv_text(output_frame(summary))
 
 
 def _json_value(value: object) -> object:
