@@ -8,8 +8,9 @@ import streamlit as st
 from pricing.book import price_listing
 from pricing.custom import parse_sheet
 from pricing.snapshot import refresh
-from tokenomics.errors import InputError
+from tokenomics.errors import InputError, clip
 from ui.data import custom_sheets, snapshot, snapshot_info, today
+from ui.safe import md
 
 st.title("Prices")
 info = snapshot_info()
@@ -29,7 +30,9 @@ if st.button("Refresh prices from genai-prices (network)", key="refresh"):
         st.success("Fetched the latest genai-prices data; every page now uses it.")
         st.rerun()
     except Exception as exc:
-        st.error(f"Could not refresh prices: {type(exc).__name__}: {exc}. The bundled snapshot stays in use.")
+        st.error(
+            f"Could not refresh prices ({type(exc).__name__}: {md(clip(str(exc)))}). The bundled snapshot stays in use."
+        )
 
 st.header("Custom price sheets")
 st.caption(
@@ -42,10 +45,10 @@ if sheet is not None:
     try:
         entries = parse_sheet(sheet.getvalue(), sheet.name)
     except InputError as exc:
-        st.error(f"Could not read the price sheet. {exc}")
+        st.error(f"Could not read the price sheet. {md(exc)}")
     else:
         st.session_state["custom_sheets"] = entries
-        st.success(f"{len(entries)} custom price(s) from {sheet.name} in use.")
+        st.success(f"{len(entries)} custom price(s) from {md(sheet.name)} in use.")
 current = custom_sheets()
 if current:
     st.dataframe(

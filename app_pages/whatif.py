@@ -15,6 +15,7 @@ from tokenomics.scenario import TIERS, with_presets
 from tokenomics.scenario_analysis import money
 from tokenomics.scenario_apply import SCENARIO_COLUMNS, check_labels
 from ui.data import parse_upload, snapshot_info, today
+from ui.safe import md
 from ui.whatif import (
     CURRENCIES,
     DATA_SETS,
@@ -39,7 +40,7 @@ st.caption(
 ss = st.session_state
 url_scenario, url_problem = scenario_from_url()
 if url_problem:
-    st.error(f"The link's scenario was not used: {url_problem}", icon=":material/error:")
+    st.error(f"The link's scenario was not used: {md(url_problem)}", icon=":material/error:")
 ss.setdefault("wi_data", st.query_params.get("data") if st.query_params.get("data") in DATA_SETS else "aider")
 ss.setdefault("wi_sheet_scenario", url_scenario)
 ss.setdefault("wi_version", 0)
@@ -60,7 +61,7 @@ with st.sidebar:
             apply_loaded(parse_scenario(loaded.getvalue(), loaded.name))
             ss["wi_loaded_id"] = loaded.file_id
         except InputError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(md(exc), icon=":material/error:")
     data = st.radio("Data", list(DATA_SETS), format_func=DATA_SETS.get, key="wi_data")
     upload = None
     if data == "upload":
@@ -73,7 +74,7 @@ if data == "upload":
     try:
         measured = parse_upload(upload.getvalue(), upload.name)
     except InputError as exc:
-        st.error(f"Could not read the upload. {exc}", icon=":material/error:")
+        st.error(f"Could not read the upload. {md(exc)}", icon=":material/error:")
         st.stop()
     digest = hashlib.sha1(upload.getvalue()).hexdigest()
     ready = prepared_frame(combine([measured]), f"upload {upload.name} {digest}")
@@ -87,7 +88,7 @@ for key, value in widget_state(url_scenario).items():
     ss.setdefault(key, value)
 unknown = [m for m in ss["wi_cascade"] if m not in labels]
 if unknown:
-    st.warning(f"Cascade model(s) not in this data set, dropped: {', '.join(unknown)}")
+    st.warning(f"Cascade model(s) not in this data set, dropped: {md(', '.join(map(str, unknown)))}")
     ss["wi_cascade"] = [m for m in ss["wi_cascade"] if m in labels]
 
 with st.sidebar:
@@ -179,7 +180,7 @@ try:
     scenario = scenario_from_widgets(provider_edit, model_edit)
     check_labels(ready.base, scenario, "the page's scenario")
 except InputError as exc:
-    st.error(str(exc), icon=":material/error:")
+    st.error(md(exc), icon=":material/error:")
     st.stop()
 
 # The link follows the widgets (an upload cannot travel in a link; the scenario still does).
@@ -206,7 +207,7 @@ with results:
     table = content.whatif
     cur = scenario.currency
 
-    st.subheader(content.headline)
+    st.subheader(md(content.headline))
     ranked = table.sort_values("rank", na_position="last")
     top = ranked.iloc[0]
     c1, c2, c3, c4 = st.columns(4)
@@ -221,7 +222,7 @@ with results:
     if content.notes:
         st.caption("Crossovers: how far prices must move before the cheapest single model loses its place.")
     for sentence in content.notes:
-        st.markdown(f"- {sentence}")
+        st.markdown(f"- {md(sentence)}")
 
     show = ranked[SCENARIO_COLUMNS]
     num = st.column_config.NumberColumn
@@ -249,7 +250,9 @@ with results:
     )
     off = table[~np.isfinite(table["cost_per_success"].to_numpy(dtype=float))]
     if not off.empty:
-        st.caption("No finite cost per solved task (unpriced or never solved): " + ", ".join(off["model"].astype(str)))
+        st.caption(
+            "No finite cost per solved task (unpriced or never solved): " + md(", ".join(off["model"].astype(str)))
+        )
 
     left, right = st.columns(2)
     for (title, fig), column, key in zip(

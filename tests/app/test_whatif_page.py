@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import streamlit as st
+from rendered import plain
 from streamlit.testing.v1 import AppTest
 
 from cli.main import main
@@ -46,7 +47,7 @@ def test_opens_on_the_bundled_data_with_the_measured_figures() -> None:
     no_errors(at)
     assert at.title[0].value.startswith("What-if")
     # Neutral scenario: the cheapest per solved task on the Aider board, as on the Compare page.
-    assert at.subheader[0].value.startswith("Under this scenario Qwen3 32B is cheapest: $0.000754")
+    assert plain(at.subheader[0].value).startswith("Under this scenario Qwen3 32B is cheapest: $0.000754")
     assert dict(at.query_params) == {"data": "aider"}
     assert any("becomes cheaper than Qwen3 32B" in m.value for m in at.markdown)
 
