@@ -111,6 +111,12 @@ def run_measure(args: argparse.Namespace) -> str:
     api_key = os.environ.get(args.api_key_env) or None
     if api_key is None:
         print(f"note: ${args.api_key_env} is not set; sending no API key", file=sys.stderr)
+    first = None
+    if not args.resume:  # everything about a new run is checked before the store is touched
+        settings = _settings(args, api_key)
+        tasks, sha = load_tasks(args.tasks)
+        check_reachable(settings.base_url)
+        first = probe(settings, tasks[0])
     with Store(args.out, create=not args.resume) as store:
         if args.resume:
             run = store.run(args.resume)
@@ -120,10 +126,6 @@ def run_measure(args: argparse.Namespace) -> str:
             _confirm_destination(args, settings.base_url, api_key is not None)
             check_reachable(settings.base_url)
         else:
-            settings = _settings(args, api_key)
-            tasks, sha = load_tasks(args.tasks)
-            check_reachable(settings.base_url)
-            first = probe(settings, tasks[0])
             run = new_run(
                 store,
                 settings=settings,
@@ -134,7 +136,7 @@ def run_measure(args: argparse.Namespace) -> str:
                 label=args.label,
                 provider=args.provider,
             )
-            if first.error is None:  # the probe's answer is the run's first attempt, not a wasted request
+            if first is not None and first.error is None:  # the probe's answer is the run's first attempt, not a wasted request
                 store.record(run.run_id, run_blocking(judge(tasks[0], 0, first)))
         print(
             f"run {run.run_id}: {len(tasks)} tasks x {run.samples} samples -> {args.out}", file=sys.stderr, flush=True
