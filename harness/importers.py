@@ -206,6 +206,9 @@ def _count(value: str | None, column: str, whole: bool) -> float | None:
         raise _Bad(f"column '{column}': not a non-negative finite number ({value[:40]!r})")
     if whole and number != int(number):
         raise _Bad(f"column '{column}': not a whole number of tokens ({value[:40]!r})")
+    bound = current().max_tokens_per_attempt
+    if whole and number > bound:
+        raise _Bad(f"column '{column}': more than {bound:g} tokens per attempt ({value[:40]!r})")
     return number
 
 

@@ -231,7 +231,10 @@ def _numeric(frame: pd.DataFrame, col: Column, name: str, lines: Lines) -> np.nd
         is_bool = raw.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
         if (pos := _first_bad(is_bool)) is not None:
             raise _fail("true/false where a number belongs", name, lines, pos, col.name, raw, "a non-negative number")
-    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    try:
+        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    except OverflowError:  # integers past 2^64 read as Python ints: as text they become inf, refused below
+        values = pd.to_numeric(raw.astype("string"), errors="coerce").to_numpy(dtype=float)
     present = raw.notna().to_numpy()
     if (pos := _first_bad(present & np.isnan(values))) is not None:
         raise _fail("not a number", name, lines, pos, col.name, raw, "a non-negative number")

@@ -136,7 +136,9 @@ def run_measure(args: argparse.Namespace) -> str:
                 label=args.label,
                 provider=args.provider,
             )
-            if first is not None and first.error is None:  # the probe's answer is the run's first attempt, not a wasted request
+            if (
+                first is not None and first.error is None
+            ):  # the probe's answer is the run's first attempt, not a wasted request
                 store.record(run.run_id, run_blocking(judge(tasks[0], 0, first)))
         print(
             f"run {run.run_id}: {len(tasks)} tasks x {run.samples} samples -> {args.out}", file=sys.stderr, flush=True
