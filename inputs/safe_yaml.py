@@ -75,18 +75,21 @@ def load(text: str, name: str) -> Any:
         raise InputError(
             f"YAML of {len(text):,} characters", file=name, expected=f"at most {MAX_DOCUMENT_BYTES:,} characters"
         )
-    loader = StrictLoader(text)
+    loader = None
     try:
+        loader = StrictLoader(text)  # reading starts here: a control character is refused already
         return loader.get_single_data()
     except _Refused as exc:
         raise InputError(exc.message, file=name, line=exc.problem_mark.line + 1) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None)
+        reason = problem or getattr(exc, "reason", None)
         raise InputError(
-            "not valid YAML" + (f" ({problem})" if problem else ""), file=name, line=mark.line + 1 if mark else None
+            "not valid YAML" + (f" ({reason})" if reason else ""), file=name, line=mark.line + 1 if mark else None
         ) from None
     except (ValueError, TypeError, RecursionError) as exc:  # a constructor refusing a scalar (e.g. a huge int)
         raise InputError(f"not valid YAML ({type(exc).__name__})", file=name) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
