@@ -24,8 +24,8 @@ from inputs.limits import current
 from inputs.safe_json import decode_text
 from tokenomics.errors import InputError
 
-MAX_TIERS = 2
-"""Long-context tiers per price (genai-prices' models have at most two; the price table holds two)."""
+MAX_TIERS = 4
+"""Long-context tiers per price: as many as the price table holds (pricing.layers uses this one)."""
 
 Price = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
