@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,8 @@ from tokenomics.compare import headline
 from tokenomics.errors import InputError
 from tokenomics.timing import estimate_missing_time, with_value_of_time
 from ui.data import custom_sheets, load_bundled, parse_upload, price_sources, run_comparison, today
+from ui.safe import md
+from ui.server_mode import server_mode, store_path
 
 st.title("Cost per solved task")
 st.caption(
@@ -38,13 +41,19 @@ with st.sidebar:
         help="Per-attempt rows (model, task_id, success, tokens...) or one row per run "
         "(model, attempts, successes, token totals...). See the README for the columns.",
     )
-    store_path = st.text_input(
+    store_text = st.text_input(
         "Store of measured runs",
         value="runs.sqlite",
         key="store_path",
         help="The file `python -m tokenomics measure` (or the Measure page, or `import`) writes runs to.",
     )
-    stored = list_runs(store_path)
+    store_file: Path | None
+    try:
+        store_file = store_path(server_mode(), store_text)
+    except InputError as exc:
+        st.error(md(exc), icon=":material/error:")
+        store_file = None
+    stored = list_runs(store_file) if store_file is not None else []
     titles = {r.run_id: r.title for r in stored}
     picked_runs = st.multiselect(
         "Stored runs to compare",
@@ -86,20 +95,20 @@ for upload in uploads or []:
         sets.append(parse_upload(upload.getvalue(), upload.name))
     except InputError as exc:
         errors.append(str(exc))
-if picked_runs:
+if picked_runs and store_file is not None:
     try:
-        sets.append(parse_upload(read_store(store_path, picked_runs).encode(), store_path))
+        sets.append(parse_upload(read_store(store_file, picked_runs).encode(), store_text))
     except InputError as exc:
         errors.append(str(exc))
 for message in errors:
-    st.error(f"Could not read the upload. {message}", icon=":material/error:")
+    st.error(f"Could not read the upload. {md(message)}", icon=":material/error:")
 if source == "My upload" and not uploads and not picked_runs:
     st.info("Upload a measurement file in the sidebar, or choose the bundled public data.")
 if not sets:
     st.stop()
 for m in sets:
     for note in m.notes:
-        st.caption(f"Note: {note}")
+        st.caption(f"Note: {md(note)}")
 
 frame = combine(sets)
 labels = list(pd.unique(frame["label"]))
@@ -170,7 +179,7 @@ if base_label is not None and not known.empty:
     default_candidate = str(known.loc[known["discount_per_token"].idxmax(), "model"])
     options = [m for m in summary["model"] if m != base_label]
     candidate = st.selectbox("Headline: compare", options, index=options.index(default_candidate), key="candidate")
-    st.subheader(headline(summary, candidate, base_label))
+    st.subheader(md(headline(summary, candidate, base_label)))
 else:
     st.subheader("No priced baseline: pick a baseline with a price to see effective discounts.")
 
@@ -182,7 +191,7 @@ oldest = oldest_in_use(in_use, today())
 c3.metric(
     "Oldest price in use",
     f"{oldest[2]} days" if oldest else "undated",
-    help=(f"{oldest[0]}: last changed or checked {oldest[1]}" if oldest else "No price in use carries a date."),
+    help=(md(f"{oldest[0]}: last changed or checked {oldest[1]}") if oldest else "No price in use carries a date."),
 )
 best = summary[priced & np.isfinite(summary["cost_per_success"])]
 if not best.empty:
@@ -194,7 +203,7 @@ stale = stale[stale["stale"]]
 if not stale.empty:
     st.warning(
         f"{len(stale)} price(s) in use were last changed or checked more than {STALE_DAYS} days ago: "
-        + "; ".join(f"{m} ({c}, {int(d)} days)" for m, c, d in stale[["models", "checked_on", "age_days"]].values)
+        + md("; ".join(f"{m} ({c}, {int(d)} days)" for m, c, d in stale[["models", "checked_on", "age_days"]].values))
         + ". Check them at their source and override them below if they moved.",
         icon=":material/schedule:",
     )
@@ -305,7 +314,7 @@ with left:
     st.plotly_chart(pareto_figure(summary), key="pareto_chart")
     off_chart = summary[~np.isfinite(summary["cost_per_success"])]
     if not off_chart.empty:
-        st.caption("Not on the chart (unpriced or no success): " + ", ".join(off_chart["model"]))
+        st.caption("Not on the chart (unpriced or no success): " + md(", ".join(off_chart["model"])))
 with right:
     st.markdown("**Where the money goes, per solved task**")
     scale = st.segmented_control(
@@ -319,10 +328,10 @@ if result.notes:
     with st.expander(f"Provider chosen for {len(result.notes)} bare model id(s)"):
         choices = dict(st.session_state.get("provider_choice", {}))
         for reference, note in result.notes.items():
-            st.caption(note)
+            st.caption(md(note))
             options = provider_choices(price_sources().snapshot, reference)
             picked = st.selectbox(
-                f"Provider for {reference}",
+                f"Provider for {md(reference)}",
                 ["(first party)", *options],
                 index=(options.index(choices[reference]) + 1) if choices.get(reference) in options else 0,
                 key=f"provider_for_{reference}",
@@ -351,7 +360,7 @@ with st.expander("Prices in use: edit a price to override it", expanded=bool(ove
         column_config={c: st.column_config.NumberColumn(c, min_value=0.0, format="%.4f") for c in EDITABLE},
     )
     for problem in override_problems:
-        st.warning(problem)
+        st.warning(md(problem))
 
 published = summary[summary["observed_cost"].notna() & summary["repriced_cost"].notna()]
 if not published.empty:

@@ -8,9 +8,10 @@ import streamlit as st
 from pricing.book import price_listing
 from pricing.check import STALE_DAYS, THRESHOLD, staleness
 from pricing.custom import CustomPrice, parse_sheet
-from tokenomics.errors import InputError
+from tokenomics.errors import InputError, clip
 from ui.data import custom_sheets, load_bundled, price_sources, run_comparison, snapshot, today
 from ui.prices import catalog_disagreements, model_history, refresh_sources
+from ui.safe import md
 
 st.title("Prices")
 sources = price_sources()
@@ -35,7 +36,7 @@ if st.button("Refresh genai-prices and LiteLLM (network)", key="refresh"):
         st.success("Fetched the latest genai-prices and LiteLLM data; every page now uses them in this session.")
         st.rerun()
     except Exception as exc:
-        reason = f"{type(exc).__name__}: {str(exc)[:200]}"
+        reason = f"{type(exc).__name__}: {md(clip(str(exc)))}"
         st.error(f"Could not refresh prices ({reason}); the bundled data stays in use.", icon=":material/error:")
 
 st.header("How old the prices in use are")
@@ -96,7 +97,7 @@ if reference:
         st.info("No price layer knows this model.")
     else:
         if note:
-            st.caption(note)
+            st.caption(md(note))
         st.dataframe(history, hide_index=True, width="stretch", key="history_table")
 
 st.header("Custom price sheets")
@@ -110,10 +111,10 @@ if sheet is not None:
     try:
         entries = parse_sheet(sheet.getvalue(), sheet.name)
     except InputError as exc:
-        st.error(f"Could not read the price sheet. {exc}")
+        st.error(f"Could not read the price sheet. {md(exc)}")
     else:
         st.session_state["custom_sheets"] = entries
-        st.success(f"{len(entries)} custom price(s) from {sheet.name} in use.")
+        st.success(f"{len(entries)} custom price(s) from {md(sheet.name)} in use.")
 current = custom_sheets()
 if current:
     st.dataframe(

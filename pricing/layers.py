@@ -23,7 +23,7 @@ from typing import Any
 from genai_prices import types as gp
 
 from pricing.corrections import Correction
-from pricing.custom import CustomPrice
+from pricing.custom import MAX_TIERS, CustomPrice
 from pricing.history import GenaiHistory
 from pricing.litellm_map import LiteLLMSnapshot
 from pricing.providers import Identity
@@ -31,7 +31,6 @@ from pricing.snapshot import conditional_prices
 from tokenomics.units import PRICE_KEYS, REQUEST_PRICE_KEY, tier_columns
 
 ALL_PRICE_KEYS = (*PRICE_KEYS, REQUEST_PRICE_KEY)
-MAX_TIERS = 4
 LAYERS = ("custom", "correction", "genai-prices", "litellm")
 RANK = {name: i for i, name in enumerate(LAYERS)}
 SECONDS_PER_DAY = 86_400

@@ -318,10 +318,10 @@ def _lit(node):
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             return format(Decimal(repr(v)).normalize(), "f")
         return v
-    if isinstance(node, ast.List) or isinstance(node, ast.Tuple):
+    if isinstance(node, (ast.List, ast.Tuple)):
         return [_lit(e) for e in node.elts]
     if isinstance(node, ast.Dict):
-        return {str(_lit(k)): _lit(v) for k, v in zip(node.keys, node.values)}
+        return {str(_lit(k)): _lit(v) for k, v in zip(node.keys, node.values, strict=True)}
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         return "-" + str(_lit(node.operand))
     if isinstance(node, ast.Call):

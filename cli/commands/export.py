@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_export(args: argparse.Namespace) -> str:
     out = Path(args.out)
-    with Store(args.store, create=False) as store:
+    with Store(args.store, write=False) as store:
         result = export(store, args.runs, format_for(out))
     write_atomically(out, result.text)
     text = f"wrote {result.rows} attempts of {len(result.runs)} run(s) to {out}"

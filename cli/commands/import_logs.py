@@ -11,6 +11,7 @@ from pathlib import Path
 from cli.common import write_atomically
 from harness.importers import FORMATS, Imported, ImportOptions, import_log, parse_results
 from harness.store import Attempt, Run, Store, new_run_id, now_iso, settings_json
+from inputs.safe_cells import neutralise
 from measurements.load import parse_measurements
 from tokenomics.errors import InputError
 
@@ -89,7 +90,9 @@ def _as_text(records: list[dict], fmt: str) -> str:
     writer = csv.DictWriter(buffer, columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for r in records:
-        writer.writerow({k: "" if v is None else str(v).lower() if isinstance(v, bool) else v for k, v in r.items()})
+        writer.writerow(
+            {k: "" if v is None else str(v).lower() if isinstance(v, bool) else neutralise(v) for k, v in r.items()}
+        )
     return buffer.getvalue()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from rendered import plain
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -99,4 +100,4 @@ def test_custom_sheet_upload_and_bad_sheet() -> None:
     at.file_uploader(key="price_sheet").set_value(("bad.csv", bad, "text/csv")).run()
     assert not at.exception
     assert "bad.csv" in at.error[0].value
-    assert "input_mtok" in at.error[0].value
+    assert "input_mtok" in plain(at.error[0].value)
