@@ -12,19 +12,30 @@ from genai_prices.data_snapshot import DataSnapshot
 from pricing.book import PriceSources, attach_prices
 from pricing.custom import CustomPrice
 from pricing.overrides import prices_in_use
-from tokenomics.compare import CompareOptions, summarise
+from tokenomics.compare import CompareOptions, summarise_sums
+from tokenomics.scenario_apply import WhatIfBase, prepare_sums
+from tokenomics.sums import Sums, measure
 
 
 @dataclass
 class Comparison:
     summary: pd.DataFrame
-    rows: pd.DataFrame
+    rows: pd.DataFrame | None
+    """The priced rows; None where a SQL engine kept them where they live (``engine.run``)."""
     table: pd.DataFrame
     unpriced: dict[str, str]
     prices_in_use: pd.DataFrame
     """One row per provider/model the measurements use, with its price (the page's editable sheet)."""
     notes: dict[str, str] = field(default_factory=dict)
     """Model reference -> how its provider was chosen, where that was a choice."""
+    sums: Sums | None = None
+    """The per-model and per-task sums the summary was made of (scenarios start from them)."""
+
+    def base(self) -> WhatIfBase:
+        """The comparison prepared for scenarios (``tokenomics.scenario_apply``)."""
+        if self.sums is None:
+            raise ValueError("a comparison without its sums cannot be prepared for scenarios")
+        return prepare_sums(self.summary, self.sums)
 
 
 def compare_measurements(
@@ -45,6 +56,7 @@ def compare_measurements(
     if as_of is not None:
         # Runs priced at a what-if date are expected to differ from what they cost on their own date.
         options = replace(options or CompareOptions(), check_repricing=False)
-    summary = summarise(priced.rows, priced.table, options)
+    sums = measure(priced.rows, priced.table)
+    summary = summarise_sums(sums, priced.table, options)
     in_use = prices_in_use(priced.rows, priced.table)
-    return Comparison(summary, priced.rows, priced.table, priced.unpriced, in_use, priced.notes)
+    return Comparison(summary, priced.rows, priced.table, priced.unpriced, in_use, priced.notes, sums)

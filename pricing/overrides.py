@@ -16,14 +16,31 @@ SHEET_COLUMNS = ["models", "provider", "model", *EDITABLE, "tiered", "source", "
 EDIT_SOURCE = "edited in the dashboard"
 
 
+USE_KEYS = ["label", "provider", "model", "provider_id", "model_id", "price_id"]
+
+
 def prices_in_use(rows: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     """One row per provider/model the measurements use, with the price applied to its latest row.
 
     Unpriced models are listed too (empty prices) so a user can fill them in.
     """
-    keyed = rows.assign(
-        _provider=np.where(rows["provider_id"] != "", rows["provider_id"], rows["provider"].fillna("")),
-        _model=np.where(rows["model_id"] != "", rows["model_id"], rows["model"]),
+    keys = rows[USE_KEYS].assign(provider=rows["provider"].fillna(""), _row=np.arange(len(rows)))
+    uses = keys.groupby(USE_KEYS, sort=False, dropna=False, observed=True)["_row"].agg(["min", "max"])
+    uses = uses.rename(columns={"min": "first_row", "max": "last_row"}).reset_index()
+    return prices_in_use_of(uses, table)
+
+
+def prices_in_use_of(uses: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """``prices_in_use`` from the distinct uses of prices: ``USE_KEYS`` with the first and last row of each.
+
+    A SQL engine hands these over instead of the rows (``engine.run``).
+    """
+    keyed = uses.sort_values("first_row", kind="stable").reset_index(drop=True)
+    provider_id = keyed["provider_id"].astype(object).fillna("").astype(str)
+    model_id = keyed["model_id"].astype(object).fillna("").astype(str)
+    keyed = keyed.assign(
+        _provider=np.where(provider_id != "", provider_id, keyed["provider"].astype(object).fillna("").astype(str)),
+        _model=np.where(model_id != "", model_id, keyed["model"].astype(object).astype(str)),
     )
     unpriced_prefixed = (keyed["price_id"] < 0) & (keyed["_provider"] == "") & keyed["_model"].str.contains("/")
     split = keyed.loc[unpriced_prefixed, "_model"].str.split("/", n=1, expand=True)
@@ -31,7 +48,9 @@ def prices_in_use(rows: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
         keyed.loc[unpriced_prefixed, "_provider"] = split[0]
         keyed.loc[unpriced_prefixed, "_model"] = split[1]
     groups = keyed.groupby(["_provider", "_model"], sort=False)
-    sheet = groups.agg(models=("label", lambda s: ", ".join(pd.unique(s))), price_id=("price_id", "last")).reset_index()
+    latest = keyed.loc[groups["last_row"].idxmax(), ["_provider", "_model", "price_id"]]
+    sheet = groups.agg(models=("label", lambda s: ", ".join(pd.unique(s)))).reset_index()
+    sheet = sheet.merge(latest, on=["_provider", "_model"], how="left")
     sheet = sheet.rename(columns={"_provider": "provider", "_model": "model"})
     priced = sheet["price_id"] >= 0
     picked = table.reindex(sheet["price_id"].where(priced, -1).to_numpy())

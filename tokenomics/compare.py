@@ -14,11 +14,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tokenomics.costing import OBSERVED, PRICED, UNPRICED, price_rows, prompt_per_call, unit_prices
-from tokenomics.repricing import per_model_flags
+from tokenomics.costing import OBSERVED, PRICED, UNPRICED, price_rows
+from tokenomics.repricing import flags_from_sums
 from tokenomics.stats import bootstrap_ratio, model_seed, wilson_interval
+from tokenomics.sums import NULLABLE_SUMS, PAIR_KEYS, PAIR_SUMS, Sums, bill_terms, measure, prices_from_bill_sums
 from tokenomics.timing import seconds_per_success
-from tokenomics.units import COST_COMPONENTS, REQUEST_PRICE_KEY, TOKEN_COLUMNS, TOKEN_UNITS
+from tokenomics.units import COST_COMPONENTS, TOKEN_COLUMNS
 
 # Column names shared with the CLI's CSV/JSON output; the README documents each.
 # Provenance of the price a model was costed at, from the price table (pricing.layers).
@@ -119,19 +120,33 @@ def _extreme(pairs: pd.DataFrame, column: str, how: str) -> pd.Series:
     return grouped.agg(lambda v: "" if any(x == "" for x in v) else max(v, default=""))
 
 
-def _use_published(costed: pd.DataFrame, flags: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """Cost flagged models by their published ``cost_usd`` where every row has one."""
-    has_published = costed["cost_usd"].notna().groupby(costed["label"], sort=False, observed=True).all()
-    has_published.index = has_published.index.astype(object)
-    switch = (flags["repricing_flag"] != "") & has_published.reindex(flags.index).fillna(False)
-    rows = costed["label"].astype(object).isin(switch[switch].index).to_numpy()
-    if not rows.any():
-        return costed, switch
-    costed = costed.copy()
-    costed.loc[rows, list(COST_COMPONENTS)] = np.nan
-    costed.loc[rows, "cost"] = costed.loc[rows, "cost_usd"]
-    costed.loc[rows, "cost_basis"] = OBSERVED
-    return costed, switch
+def _use_published(sums: Sums, flags: pd.DataFrame, label_sums: pd.DataFrame) -> tuple[Sums, pd.Series]:
+    """Cost flagged models by their published ``cost_usd`` where every row has one.
+
+    Their rows become ``observed``: the cost is the published one and the components unknown.
+    """
+    switch = (flags["repricing_flag"] != "") & (label_sums["cost_usd_missing"] == 0)
+    switched = set(switch[switch].index)
+    if not switched:
+        return sums, switch
+    pairs = sums.pairs.copy()
+    rows = pairs["label"].isin(switched)
+    pairs.loc[rows, "cost"] = pairs.loc[rows, "cost_usd"]
+    pairs.loc[rows, "cost_missing"] = 0
+    pairs.loc[rows, list(COST_COMPONENTS)] = np.nan
+    pairs.loc[rows, "cost_basis"] = OBSERVED
+    keys = list(PAIR_KEYS)
+    grouped = pairs.groupby(keys, sort=False, dropna=False)
+    merged = grouped.agg(
+        {**{c: "sum" for c in PAIR_SUMS if c not in NULLABLE_SUMS}, "first_row": "min", "last_row": "max"}
+    )
+    merged[list(NULLABLE_SUMS)] = grouped[list(NULLABLE_SUMS)].sum(min_count=1)
+    tasks = sums.tasks.copy()
+    task_rows = tasks["label"].isin(switched)
+    tasks.loc[task_rows, "cost"] = tasks.loc[task_rows, "cost_usd"]
+    tasks.loc[task_rows, "cost_missing"] = 0
+    out = Sums(merged.reset_index(), tasks, sums.token_columns, sums.has_latency).ordered()
+    return out, switch
 
 
 def _basis(kinds: pd.DataFrame) -> pd.Series:
@@ -150,6 +165,18 @@ def _basis(kinds: pd.DataFrame) -> pd.Series:
     )
 
 
+def label_sums(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Per label (first-seen order), the sums of its pairs; NaN-preserving sums stay NaN when all are."""
+    grouped = pairs.groupby("label", sort=False)
+    out = grouped[[c for c in PAIR_SUMS if c not in NULLABLE_SUMS]].sum()
+    out[list(NULLABLE_SUMS)] = grouped[list(NULLABLE_SUMS)].sum(min_count=1)
+    priced = pairs["cost_basis"] == PRICED
+    out["priced_rows"] = pairs["rows"].where(priced, 0).groupby(pairs["label"], sort=False).sum()
+    out["priced_cost"] = pairs["cost"].where(priced, 0.0).groupby(pairs["label"], sort=False).sum()
+    out.index = out.index.astype(object)
+    return out
+
+
 def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOptions | None = None) -> pd.DataFrame:
     """One row per model label with success, cost, cost per success and their intervals.
 
@@ -157,35 +184,25 @@ def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOpt
     pointing into ``price_table``. Models whose cost cannot be known (an unpriced row and no
     observed cost) get NaN costs and ``cost_basis == "unpriced"``, never $0.
     """
+    return summarise_sums(measure(rows, price_table), price_table, options)
+
+
+def summarise_sums(sums: Sums, price_table: pd.DataFrame, options: CompareOptions | None = None) -> pd.DataFrame:
+    """``summarise`` from the sums of the rows (``tokenomics.sums``), wherever they were computed."""
     options = options or CompareOptions()
-    costed = pd.concat([rows, price_rows(rows, price_table)], axis=1)
-    # Integer label codes: every per-model aggregate below groups a million rows by them.
-    codes, labels = pd.factorize(costed["label"])
-    costed["label"] = pd.Categorical.from_codes(codes, categories=labels)
-    units = unit_prices(price_table, costed["price_id"].to_numpy(dtype=np.int64), prompt_per_call(costed))
-    flags = per_model_flags(
-        costed, units["input_tokens"], units["cache_read_tokens"], units["output_tokens"], units["reasoning_tokens"]
-    )
-    flags.index = flags.index.astype(object)
+    sums = sums.ordered()
+    flags = flags_from_sums(label_sums(sums.pairs))
     if not options.check_repricing:
         flags["repricing_flag"] = ""
     published = pd.Series(False, index=flags.index)
     if options.prefer_published and options.check_repricing:
-        costed, published = _use_published(costed, flags)
-    groups = costed.groupby("label", sort=False, observed=True)
-    sums = groups[["attempts", "successes", *COST_COMPONENTS]].sum(min_count=1)
-    summary = pd.DataFrame(index=sums.index.astype(object))
+        sums, published = _use_published(sums, flags, label_sums(sums.pairs))
+    by_label = label_sums(sums.pairs)
+    summary = pd.DataFrame(index=by_label.index)
     summary.index.name = "label"
 
     # Provenance is aggregated over the few distinct (label, model, price, basis) combinations.
-    pairs = (
-        costed.groupby(
-            ["label", "model", "provider", "price_id", "cost_basis"], sort=False, observed=True, dropna=False
-        )
-        .size()
-        .reset_index()
-    )
-    pairs["label"] = pairs["label"].astype(object)
+    pairs = sums.pairs[list(PAIR_KEYS)].astype({"model": "string", "provider": "string"})
     provenance = price_table.reindex(columns=[*PROVENANCE, "provider_id"]).astype(object)
     priced_pair = (pairs["price_id"] >= 0) & (pairs["cost_basis"] == PRICED)
     picked = provenance.reindex(pairs["price_id"].where(pairs["price_id"] >= 0, -1).to_numpy())
@@ -203,26 +220,22 @@ def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOpt
     summary["model_id"] = _joined(pairs, "model")
     given = _joined(pairs, "provider")
     summary["provider"] = _joined(pairs, "provider_id").reindex(summary.index).fillna(given).fillna("")
-    summary["attempts"] = sums["attempts"].astype(int)
-    summary["successes"] = sums["successes"].astype(int)
+    summary["attempts"] = by_label["attempts"].astype(int)
+    summary["successes"] = by_label["successes"].astype(int)
     summary["success_rate"] = summary["successes"] / summary["attempts"]
     low, high = wilson_interval(summary["successes"].to_numpy(), summary["attempts"].to_numpy())
     summary["success_low"], summary["success_high"] = low, high
 
-    for col in TOKEN_COLUMNS:
-        if col in costed.columns:
-            reported = groups[col].sum(min_count=1)
-            summary[f"{col}_per_attempt"] = reported / summary["attempts"]
+    for col in sums.token_columns:
+        summary[f"{col}_per_attempt"] = by_label[col] / summary["attempts"]
 
     # A model's total is unknown as soon as one of its rows is.
-    unknown = costed["cost"].isna().groupby(costed["label"], sort=False, observed=True).any()
-    summary["total_cost"] = groups["cost"].sum().where(~unknown)
+    summary["total_cost"] = by_label["cost"].where(by_label["cost_missing"] == 0)
     summary["cost_basis"] = _basis(pairs[["label", "cost_basis"]])
     # The cost the rows themselves report (e.g. a leaderboard's published cost), only where every row has one.
-    all_observed = costed["cost_usd"].notna().groupby(costed["label"], sort=False, observed=True).all()
-    summary["observed_cost"] = groups["cost_usd"].sum().where(all_observed)
+    summary["observed_cost"] = by_label["cost_usd"].where(by_label["cost_usd_missing"] == 0)
     for col in COST_COMPONENTS:
-        summary[col] = sums[col].where(summary["cost_basis"] == PRICED)
+        summary[col] = by_label[col].where(summary["cost_basis"] == PRICED)
     summary["cost_per_attempt"] = summary["total_cost"] / summary["attempts"]
     summary["cost_per_success"] = cost_per_success(summary["total_cost"].to_numpy(), summary["successes"].to_numpy())
     summary["price_source"] = _joined(pairs, "price_source")
@@ -235,24 +248,26 @@ def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOpt
     summary["price_to"] = _extreme(pairs, "price_to", "max").reindex(summary.index).fillna("")
     summary["checked_on"] = _extreme(pairs, "checked_on", "min").reindex(summary.index).fillna("")
     summary = summary.join(flags)
-    calls_known = costed["calls"].notna().groupby(costed["label"], sort=False, observed=True).all()
-    summary["tier_basis"] = np.where(calls_known, "per-call mean prompt", "base tier (calls unknown)")
-    if "latency_s" in costed.columns and costed["latency_s"].notna().any():
+    summary["tier_basis"] = np.where(
+        by_label["calls_missing"] == 0, "per-call mean prompt", "base tier (calls unknown)"
+    )
+    if sums.has_latency and (by_label["latency_missing"] < by_label["rows"]).any():
         # Like cost, a model's total wait is unknown as soon as one of its rows lacks latency_s.
-        latency_known = costed["latency_s"].notna().groupby(costed["label"], sort=False, observed=True).all()
-        summary["seconds_per_attempt"] = groups["latency_s"].sum().where(latency_known)
+        summary["seconds_per_attempt"] = by_label["latency_s"].where(by_label["latency_missing"] == 0)
         summary["seconds_per_attempt"] /= summary["attempts"]
         summary["seconds_per_success"] = seconds_per_success(summary["seconds_per_attempt"], summary["success_rate"])
 
-    _add_cps_intervals(summary, costed, options)
+    _add_cps_intervals(summary, sums.tasks, by_label, options)
     if options.cost_of_pass:
-        summary["cost_of_pass"] = _cost_of_pass(costed).reindex(summary.index)
-    _add_discounts(summary, costed, price_table, units, options)
+        summary["cost_of_pass"] = _cost_of_pass(sums.tasks).reindex(summary.index)
+    _add_discounts(summary, by_label, options)
     summary["on_frontier"] = pareto_frontier(summary["success_rate"].to_numpy(), summary["cost_per_success"].to_numpy())
     return summary.reset_index(drop=True)
 
 
-def _add_cps_intervals(summary: pd.DataFrame, costed: pd.DataFrame, options: CompareOptions) -> None:
+def _add_cps_intervals(
+    summary: pd.DataFrame, tasks: pd.DataFrame, by_label: pd.DataFrame, options: CompareOptions
+) -> None:
     low, high = cps_interval_from_rate(
         summary["total_cost"].to_numpy(),
         summary["attempts"].to_numpy(),
@@ -261,41 +276,33 @@ def _add_cps_intervals(summary: pd.DataFrame, costed: pd.DataFrame, options: Com
     )
     summary["cps_low"], summary["cps_high"] = low, high
     summary["cps_interval"] = "from success-rate interval"
-    per_task = costed[costed["task_id"].notna()] if "task_id" in costed.columns else costed.iloc[0:0]
-    if per_task.empty:
+    if tasks.empty:
         return
-    task_sums = per_task.groupby(["label", "task_id"], sort=False, observed=True)[["cost", "successes"]].sum(
-        min_count=1
-    )
-    all_tasks = costed["task_id"].notna().groupby(costed["label"], sort=False, observed=True).all()
-    for key, tasks in task_sums.groupby(level="label", sort=False, observed=True):
+    for key, per_label in tasks.groupby("label", sort=False):
         label = str(key)
         # With no success every resample is unbounded too; the rate-based lower bound says more.
         unsolved = _number(summary, label, "successes") == 0
-        if unsolved or not all_tasks[label] or not np.isfinite(_number(summary, label, "total_cost")) or len(tasks) < 2:
+        all_tasks = by_label.at[label, "task_missing"] == 0
+        if unsolved or not all_tasks or not np.isfinite(_number(summary, label, "total_cost")) or len(per_label) < 2:
             continue
         lo, hi = bootstrap_ratio(
-            tasks["cost"].to_numpy(),
-            tasks["successes"].to_numpy(),
+            per_label["cost"].to_numpy(),
+            per_label["successes"].to_numpy(),
             resamples=options.resamples,
             seed=model_seed(options.seed, str(label)),
         )
         summary.at[label, "cps_low"], summary.at[label, "cps_high"] = lo, hi
-        summary.at[label, "cps_interval"] = f"bootstrap over {len(tasks)} tasks"
+        summary.at[label, "cps_interval"] = f"bootstrap over {len(per_label)} tasks"
 
 
-def _cost_of_pass(costed: pd.DataFrame) -> pd.Series:
+def _cost_of_pass(tasks: pd.DataFrame) -> pd.Series:
     """Mean over tasks of (mean cost of an attempt) / (success rate on that task).
 
     Infinite as soon as one task is never solved; weights hard tasks more than the aggregate.
     """
-    per_task = costed[costed["task_id"].notna()]
-    t = per_task.groupby(["label", "task_id"], sort=False, observed=True)[["cost", "attempts", "successes"]].sum(
-        min_count=1
-    )
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = (t["cost"] / t["attempts"]) / (t["successes"] / t["attempts"])
-    return ratio.groupby(level="label", sort=False, observed=True).mean()
+        ratio = (tasks["cost"] / tasks["attempts"]) / (tasks["successes"] / tasks["attempts"])
+    return ratio.groupby(tasks["label"], sort=False).mean()
 
 
 def bill_weighted_prices(costed: pd.DataFrame, units: dict[str, np.ndarray], request_price: np.ndarray) -> pd.DataFrame:
@@ -316,45 +323,11 @@ def bill_weighted_prices(costed: pd.DataFrame, units: dict[str, np.ndarray], req
     >>> round(float(bill_weighted_prices(rows, units, np.array([np.nan, np.nan])).at["a", "input_mtok"]), 4)
     0.2565
     """
-    valid = costed["price_id"].to_numpy(dtype=np.int64) >= 0
-    attempts = costed["attempts"].to_numpy(dtype=float)
-    columns: dict[str, np.ndarray] = {}
-    for unit in TOKEN_UNITS:
-        price = np.where(valid, units[unit.column], np.nan)
-        has = ~np.isnan(price)
-        tokens = (
-            np.nan_to_num(costed[unit.column].to_numpy(dtype=float), nan=0.0)
-            if unit.column in costed.columns
-            else np.zeros(len(costed))
-        )
-        columns[f"{unit.price_key}|wp"] = np.where(has, tokens * np.nan_to_num(price), 0.0)
-        columns[f"{unit.price_key}|w"] = np.where(has, tokens, 0.0)
-        columns[f"{unit.price_key}|ap"] = np.where(has, attempts * np.nan_to_num(price), 0.0)
-        columns[f"{unit.price_key}|a"] = np.where(has, attempts, 0.0)
-    calls = costed["calls"].to_numpy(dtype=float)
-    call_weight = np.where(np.isnan(calls), attempts, calls)
-    req = np.where(valid, request_price, np.nan)
-    columns["req|wp"] = np.where(np.isnan(req), 0.0, call_weight * np.nan_to_num(req))
-    columns["req|w"] = np.where(np.isnan(req), 0.0, call_weight)
-    sums = pd.DataFrame(columns, index=costed.index).groupby(costed["label"], sort=False, observed=True).sum()
-    out = pd.DataFrame(index=sums.index.astype(object))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for unit in TOKEN_UNITS:
-            key = unit.price_key
-            weighted = sums[f"{key}|wp"] / sums[f"{key}|w"]
-            unweighted = sums[f"{key}|ap"] / sums[f"{key}|a"]
-            out[key] = np.where(sums[f"{key}|w"] > 0, weighted, unweighted)
-        out[REQUEST_PRICE_KEY] = np.where(sums["req|w"] > 0, sums["req|wp"] / sums["req|w"], np.nan)
-    return out
+    terms = bill_terms(costed, units, request_price)
+    return prices_from_bill_sums(terms.groupby(costed["label"].to_numpy(), sort=False).sum())
 
 
-def _add_discounts(
-    summary: pd.DataFrame,
-    costed: pd.DataFrame,
-    price_table: pd.DataFrame,
-    units: dict[str, np.ndarray],
-    options: CompareOptions,
-) -> None:
+def _add_discounts(summary: pd.DataFrame, by_label: pd.DataFrame, options: CompareOptions) -> None:
     """Effective discount of every model against the baseline, per token and per success.
 
     Per token: the baseline's own token mix (its input, cached, output and reasoning tokens)
@@ -370,19 +343,13 @@ def _add_discounts(
     with np.errstate(divide="ignore", invalid="ignore"):
         summary["discount_per_success"] = _number(summary, baseline, "cost_per_success") / summary["cost_per_success"]
 
-    mix = costed.loc[costed["label"] == baseline, list(TOKEN_COLUMNS)].sum(min_count=1)
+    tokens = by_label[list(TOKEN_COLUMNS)]
+    mix = tokens.loc[baseline]
     if mix.isna().all():
-        mix = costed[list(TOKEN_COLUMNS)].sum(min_count=1)
+        mix = tokens.sum(min_count=1)
     if mix.isna().all():
         return
-    request_price = (
-        np.append(price_table[REQUEST_PRICE_KEY].to_numpy(dtype=float), np.nan).take(
-            costed["price_id"].to_numpy(dtype=np.int64)
-        )
-        if REQUEST_PRICE_KEY in price_table.columns
-        else np.full(len(costed), np.nan)
-    )
-    averages = bill_weighted_prices(costed, units, request_price)
+    averages = prices_from_bill_sums(by_label)
     averages = averages[averages["input_mtok"].notna() & averages["output_mtok"].notna()]
     if averages.empty:
         return

@@ -81,6 +81,83 @@ def flag_causes(
     return out
 
 
+def repricing_terms(
+    costed: pd.DataFrame,
+    input_price: np.ndarray,
+    cache_price: np.ndarray,
+    output_price: np.ndarray | None = None,
+    reasoning_price: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Per row, what the flags sum: ``saving`` (the most caching could save), ``extra`` (the most a
+    thinking price could add), ``cache_reported`` and ``outside`` (0/1).
+
+    A SQL engine computes the same terms where the rows live (``engine.relations``).
+    """
+    priced = costed["cost_basis"].astype(str).to_numpy() == "priced"
+    n = len(costed)
+    # The most caching could save: every uncached input token billed at the cache price instead.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share_saved = np.where(priced & (input_price > 0) & ~np.isnan(cache_price), 1 - cache_price / input_price, 0.0)
+    saving = np.nan_to_num(costed["cost_input"].to_numpy(dtype=float)) * share_saved
+    extra = np.zeros(n)
+    if output_price is not None and reasoning_price is not None and "output_tokens" in costed.columns:
+        # The most a thinking price could add: every output token billed at it instead.
+        extra = np.where(
+            priced & (reasoning_price > output_price),
+            np.nan_to_num(costed["output_tokens"].to_numpy(dtype=float)) * (reasoning_price - output_price) / 1e6,
+            0.0,
+        )
+        if "reasoning_tokens" in costed.columns:
+            extra = np.where(costed["reasoning_tokens"].isna().to_numpy(), extra, 0.0)
+    cache_reported = (
+        (costed["cache_read_tokens"].fillna(0) > 0).to_numpy()
+        if "cache_read_tokens" in costed.columns
+        else np.zeros(n, dtype=bool)
+    )
+    outside = (
+        costed["outside_history"].to_numpy(dtype=bool) if "outside_history" in costed.columns else np.zeros(n, bool)
+    )
+    return pd.DataFrame(
+        {
+            "saving": saving,
+            "extra": extra,
+            "cache_reported": cache_reported.astype(np.int64),
+            "outside": outside.astype(np.int64),
+        },
+        index=costed.index,
+    )
+
+
+def flags_from_sums(sums: pd.DataFrame, tolerance: float = TOLERANCE) -> pd.DataFrame:
+    """Per label: ``repriced_cost``, ``repriced_vs_published`` and ``repricing_flag`` from sums.
+
+    ``sums`` has one row per label with ``rows``, ``priced_rows``, ``priced_cost`` (the sum of
+    the priced rows' costs), ``cost_usd`` and ``cost_usd_missing``, and the sums of
+    ``repricing_terms``.
+    """
+    repriced = sums["priced_cost"].where(sums["priced_rows"] == sums["rows"])
+    published = sums["cost_usd"].where(sums["cost_usd_missing"] == 0)
+    ratio = repricing_ratio(repriced.to_numpy(), published.to_numpy())
+    floor = repriced - sums["saving"]
+    floor_ratio = repricing_ratio(floor.to_numpy(), published.to_numpy())
+    cache_explains = (floor_ratio <= 1 + tolerance) & (floor < repriced).to_numpy()
+    ceiling = repriced + sums["extra"]
+    ceiling_ratio = repricing_ratio(ceiling.to_numpy(), published.to_numpy())
+    reasoning_explains = (ceiling_ratio >= 1 - tolerance) & (ceiling > repriced).to_numpy()
+    flags = flag_causes(
+        ratio,
+        (sums["outside"] > 0).to_numpy(),
+        cache_explains,
+        (sums["cache_reported"] > 0).to_numpy(),
+        tolerance,
+        reasoning_explains,
+    )
+    return pd.DataFrame(
+        {"repriced_cost": repriced.to_numpy(), "repriced_vs_published": ratio, "repricing_flag": flags},
+        index=sums.index,
+    )
+
+
 def per_model_flags(
     costed: pd.DataFrame,
     input_price: np.ndarray,
@@ -96,54 +173,12 @@ def per_model_flags(
     ``cost_usd``, ``cache_read_tokens``, ``reasoning_tokens``, ``outside_history``); the
     prices are each row's input, cache-read, output and reasoning prices (NaN where none).
     """
-    groups = costed.groupby("label", sort=False, observed=True)
     priced = costed["cost_basis"].astype(str).to_numpy() == "priced"
-    repriced_rows = pd.Series(np.where(priced, costed["cost"].to_numpy(dtype=float), np.nan), index=costed.index)
-    all_priced = pd.Series(priced, index=costed.index).groupby(costed["label"], sort=False, observed=True).all()
-    repriced = repriced_rows.groupby(costed["label"], sort=False, observed=True).sum().where(all_priced)
-    has_published = costed["cost_usd"].notna().groupby(costed["label"], sort=False, observed=True).all()
-    published = groups["cost_usd"].sum().where(has_published)
-    ratio = repricing_ratio(repriced.to_numpy(), published.reindex(repriced.index).to_numpy())
-    outside = (
-        costed["outside_history"].groupby(costed["label"], sort=False, observed=True).any()
-        if "outside_history" in costed.columns
-        else pd.Series(False, index=repriced.index)
-    )
-    # The most caching could save: every uncached input token billed at the cache price instead.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share_saved = np.where(priced & (input_price > 0) & ~np.isnan(cache_price), 1 - cache_price / input_price, 0.0)
-    saving = pd.Series(np.nan_to_num(costed["cost_input"].to_numpy(dtype=float)) * share_saved, index=costed.index)
-    floor = repriced - saving.groupby(costed["label"], sort=False, observed=True).sum()
-    floor_ratio = repricing_ratio(floor.to_numpy(), published.reindex(repriced.index).to_numpy())
-    cache_explains = pd.Series(floor_ratio <= 1 + tolerance, index=repriced.index) & (floor < repriced)
-    reasoning_explains = np.zeros(len(repriced), dtype=bool)
-    if output_price is not None and reasoning_price is not None and "output_tokens" in costed.columns:
-        # The most a thinking price could add: every output token billed at it instead.
-        extra = np.where(
-            priced & (reasoning_price > output_price),
-            np.nan_to_num(costed["output_tokens"].to_numpy(dtype=float)) * (reasoning_price - output_price) / 1e6,
-            0.0,
-        )
-        unsplit = costed["reasoning_tokens"].isna() if "reasoning_tokens" in costed.columns else True
-        extra = np.where(unsplit, extra, 0.0)
-        ceiling = (
-            repriced + pd.Series(extra, index=costed.index).groupby(costed["label"], sort=False, observed=True).sum()
-        )
-        ceiling_ratio = repricing_ratio(ceiling.to_numpy(), published.reindex(repriced.index).to_numpy())
-        reasoning_explains = (ceiling_ratio >= 1 - tolerance) & (ceiling.to_numpy() > repriced.to_numpy())
-    if "cache_read_tokens" in costed.columns:
-        cache_reported = (costed["cache_read_tokens"].fillna(0) > 0).groupby(costed["label"], observed=True).any()
-    else:
-        cache_reported = pd.Series(False, index=repriced.index)
-    flags = flag_causes(
-        ratio,
-        outside.reindex(repriced.index).fillna(False).to_numpy(),
-        cache_explains.to_numpy(),
-        cache_reported.reindex(repriced.index).fillna(False).to_numpy(),
-        tolerance,
-        reasoning_explains,
-    )
-    return pd.DataFrame(
-        {"repriced_cost": repriced.to_numpy(), "repriced_vs_published": ratio, "repricing_flag": flags},
-        index=repriced.index,
-    )
+    terms = repricing_terms(costed, input_price, cache_price, output_price, reasoning_price)
+    terms["rows"] = 1
+    terms["priced_rows"] = priced.astype(np.int64)
+    terms["priced_cost"] = np.where(priced, costed["cost"].to_numpy(dtype=float), 0.0)
+    terms["cost_usd"] = costed["cost_usd"].fillna(0.0).to_numpy(dtype=float)
+    terms["cost_usd_missing"] = costed["cost_usd"].isna().to_numpy().astype(np.int64)
+    sums = terms.groupby(costed["label"].to_numpy(), sort=False).sum()
+    return flags_from_sums(sums, tolerance)

@@ -23,9 +23,10 @@ import numpy as np
 import pandas as pd
 
 from tokenomics.compare import pareto_frontier
-from tokenomics.costing import PRICED, price_rows
+from tokenomics.costing import PRICED
 from tokenomics.errors import InputError
 from tokenomics.scenario import KIND_COMPONENTS, Scenario
+from tokenomics.sums import Sums, measure
 from tokenomics.timing import seconds_per_success
 from tokenomics.units import COST_COMPONENTS
 
@@ -115,42 +116,43 @@ class WhatIfBase:
         )
 
 
-def _components(rows: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
-    """Each row's cost split into the components and the unsplit rest, by the one cost engine."""
-    costed = price_rows(rows, table)
-    split = costed[list(COST_COMPONENTS)].fillna(0.0)
-    split["cost_unsplit"] = np.where(costed["cost_basis"] == PRICED, 0.0, costed["cost"])
-    return split
-
-
 def prepare(summary: pd.DataFrame, rows: pd.DataFrame, table: pd.DataFrame) -> WhatIfBase:
     """Sum the priced rows by model and by (model, task): done once per data set, not per knob."""
-    parts = _components(rows, table)
+    return prepare_sums(summary, measure(rows, table))
+
+
+def prepare_sums(summary: pd.DataFrame, sums: Sums) -> WhatIfBase:
+    """``prepare`` from the sums of the rows (``tokenomics.sums``), wherever they were computed."""
+    sums = sums.ordered()
     labels = summary["model"].astype(str).to_numpy()
-    code = pd.Categorical(rows["label"].astype(str), categories=labels).codes
     n_models = len(labels)
-    values = parts.to_numpy(dtype=float)
+    pairs = sums.pairs
+    code = pd.Categorical(pairs["label"].astype(str), categories=labels).codes
+    unsplit = np.where(pairs["cost_basis"].to_numpy() == PRICED, 0.0, pairs["cost"].to_numpy(dtype=float))
     # A model's cost is unknown as soon as one of its rows is (summarise's rule): NaN sums stay NaN.
+    unsplit = np.where(pairs["cost_missing"].to_numpy() > 0, np.nan, unsplit)
+    values = np.column_stack([pairs[list(COST_COMPONENTS)].fillna(0.0).to_numpy(dtype=float), unsplit])
     cost = np.zeros((n_models, N_FACTORS))
     np.add.at(cost, code, values)
 
-    has_task = rows["task_id"].notna().to_numpy() if "task_id" in rows.columns else np.zeros(len(rows), dtype=bool)
-    per_task = np.bincount(code[~has_task], minlength=n_models) == 0
-    per_task &= np.bincount(code[has_task], minlength=n_models) > 0
-    if has_task.any():
-        task_codes, task_ids = pd.factorize(rows["task_id"].where(has_task))
-    else:
-        task_codes, task_ids = np.full(len(rows), -1, dtype=np.intp), pd.Index([])
+    missing = np.bincount(code, weights=pairs["task_missing"].to_numpy(dtype=float), minlength=n_models)
+    tasks = sums.tasks
+    with_task = np.bincount(pd.Categorical(tasks["label"].astype(str), categories=labels).codes, minlength=n_models)
+    per_task = (missing == 0) & (with_task > 0)
+    # Task ids in the order the rows first name them, whichever model's rows do.
+    firsts = tasks.groupby("task_id", sort=False)["first_row"].min().sort_values(kind="stable")
+    task_ids = firsts.index.to_numpy()
     n_tasks = len(task_ids)
     task_cost = np.zeros((n_models, n_tasks, N_FACTORS))
     task_attempts = np.zeros((n_models, n_tasks))
     task_successes = np.zeros((n_models, n_tasks))
     if n_tasks:
-        keep = has_task
-        m, t = code[keep], task_codes[keep]
-        np.add.at(task_cost, (m, t), values[keep])
-        np.add.at(task_attempts, (m, t), rows["attempts"].to_numpy(dtype=float)[keep])
-        np.add.at(task_successes, (m, t), rows["successes"].to_numpy(dtype=float)[keep])
+        m = pd.Categorical(tasks["label"].astype(str), categories=labels).codes
+        t = pd.Categorical(tasks["task_id"], categories=firsts.index).codes
+        task_values = tasks[[*COST_COMPONENTS, "cost_unsplit"]].to_numpy(dtype=float)
+        np.add.at(task_cost, (m, t), task_values)
+        np.add.at(task_attempts, (m, t), tasks["attempts"].to_numpy(dtype=float))
+        np.add.at(task_successes, (m, t), tasks["successes"].to_numpy(dtype=float))
 
     models = summary[["model", "provider", "model_id", "attempts", "successes", "price_source"]].copy()
     models["total_cost"] = summary["total_cost"].to_numpy()

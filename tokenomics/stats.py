@@ -7,6 +7,8 @@ import zlib
 import numpy as np
 
 Z95 = 1.959963984540054
+MAX_CELLS = 2_000_000
+"""(resample, task) draws held at once by the bootstrap: about 50 MB of indices and gathers."""
 
 
 def wilson_interval(successes: np.ndarray, attempts: np.ndarray, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
@@ -46,6 +48,7 @@ def bootstrap_ratio(
     resamples: int = 2000,
     seed: int = 0,
     level: float = 0.95,
+    max_cells: int = MAX_CELLS,
 ) -> tuple[float, float]:
     """Percentile interval of ``sum(cost) / sum(successes)`` when *tasks* are resampled.
 
@@ -53,6 +56,8 @@ def bootstrap_ratio(
     burn more tokens and fail more, and treating the two as independent would misstate the
     interval. A resample with no success has an unbounded ratio, so the upper end can be
     ``inf``; that is the honest answer for a model that rarely succeeds.
+
+    Memory is bounded by ``max_cells`` (resamples are drawn in blocks), not by resamples x tasks.
     """
     cost = np.asarray(cost_per_task, dtype=float)
     succ = np.asarray(successes_per_task, dtype=float)
@@ -60,11 +65,19 @@ def bootstrap_ratio(
     if n_tasks == 0:
         return float("nan"), float("nan")
     rng = np.random.default_rng(seed)
-    # Draw task indices and sum by fancy indexing: no BLAS call, so no stall when the other
-    # core is busy (a multinomial-count matrix product was 5x slower here).
-    idx = rng.integers(0, n_tasks, size=(resamples, n_tasks))
-    total_cost = cost[idx].sum(axis=1)
-    total_succ = succ[idx].sum(axis=1)
+    # Resamples are drawn a block at a time, so memory stays near 24 x max_cells bytes however many
+    # tasks there are. numpy's Generator yields the same stream in blocks as at once, so the
+    # interval is the one a single (resamples x tasks) draw gives, bit for bit.
+    block = max(1, min(resamples, max_cells // n_tasks))
+    total_cost = np.empty(resamples)
+    total_succ = np.empty(resamples)
+    for start in range(0, resamples, block):
+        stop = min(resamples, start + block)
+        # Task indices summed by fancy indexing: no BLAS call, so no stall when the other core
+        # is busy (a multinomial-count matrix product was 5x slower here).
+        idx = rng.integers(0, n_tasks, size=(stop - start, n_tasks))
+        total_cost[start:stop] = cost[idx].sum(axis=1)
+        total_succ[start:stop] = succ[idx].sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(total_succ > 0, total_cost / total_succ, np.inf)
     tail = (1 - level) / 2

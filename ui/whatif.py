@@ -21,7 +21,7 @@ from measurements.load import read_measurements
 from pricing.comparison import Comparison
 from tokenomics.errors import InputError
 from tokenomics.scenario import TIERS, Scenario, TokenKind, haircut_presets, published_tier_factor
-from tokenomics.scenario_apply import WhatIfBase, prepare
+from tokenomics.scenario_apply import WhatIfBase
 from ui.data import ROOT, custom_sheets, load_bundled, run_comparison, snapshot_key
 
 DATA_SETS = {
@@ -78,7 +78,7 @@ def prepared_frame(frame: pd.DataFrame, key: str) -> Prepared:
 def _prepare(key: str, _frame: pd.DataFrame, _custom: list) -> Prepared:
     comparison = run_comparison(_frame, _custom, None, None, False)
     presets = haircut_presets(comparison.summary[["model", "model_id"]], haircut_table())
-    return Prepared(comparison, prepare(comparison.summary, comparison.rows, comparison.table), presets)
+    return Prepared(comparison, comparison.base(), presets)
 
 
 def scenario_from_url() -> tuple[Scenario, str | None]:

@@ -18,7 +18,7 @@ from inputs.scenario_file import read_scenario
 from pricing.comparison import Comparison
 from tokenomics.errors import InputError
 from tokenomics.scenario import Scenario, haircut_presets, with_presets
-from tokenomics.scenario_apply import WhatIfBase, check_labels, prepare
+from tokenomics.scenario_apply import WhatIfBase, check_labels
 
 FORMATS = {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".csv": "csv"}
 
@@ -27,7 +27,7 @@ def scenario_inputs(
     comparison: Comparison, scenario: Scenario, path: str | None = None
 ) -> tuple[WhatIfBase, Scenario, pd.DataFrame]:
     """The prepared base, the scenario with its presets resolved, and the presets shown in reports."""
-    base = prepare(comparison.summary, comparison.rows, comparison.table)
+    base = comparison.base()
     check_labels(base, scenario, path)
     presets = haircut_presets(comparison.summary[["model", "model_id"]], read_haircut_table())
     return base, with_presets(scenario, presets), presets
