@@ -68,12 +68,14 @@ class Measurements:
 
 
 def read_measurements(path: str | Path) -> Measurements:
-    """Read a CSV or JSONL file, or every run of a harness store (``.sqlite``, ``.sqlite3``, ``.db``)."""
+    """Read a CSV, JSONL or Parquet file, or every run of a harness store (``.sqlite``, ``.sqlite3``, ``.db``)."""
     path = Path(path)
     if path.suffix.lower() in (".sqlite", ".sqlite3", ".db"):
         from harness.export import read_store  # the harness is optional for plain files
 
         return parse_measurements(read_store(path).encode(), str(path))
+    if path.suffix.lower() == ".parquet":
+        return read_parquet(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -104,6 +106,55 @@ def _decode(data: bytes, name: str) -> str:
             line=line,
             expected="a UTF-8 file (save it as 'CSV UTF-8')",
         ) from None
+
+
+class ParquetRows:
+    """Row number (from 1) of each record of a Parquet file: it has no lines, so messages say "row"."""
+
+    word = "row"
+
+    def __init__(self, n: int) -> None:
+        self._n = n
+
+    def __getitem__(self, pos: int) -> int:
+        if not 0 <= pos < self._n:
+            raise IndexError(pos)
+        return int(pos) + 1
+
+    def __len__(self) -> int:
+        return self._n
+
+    def all(self) -> np.ndarray:
+        return np.arange(1, self._n + 1)
+
+
+def read_parquet(path: str | Path, data: bytes | None = None) -> Measurements:
+    """Read a Parquet file (or its bytes) into validated measurements, with the CSV reader's checks.
+
+    Columns keep the file's types where they mean the same (numbers, booleans, timestamps);
+    text columns may hold numbers (a numeric task id becomes text), numeric columns may hold
+    text that is a number. Any other type is reported at its first value, like a bad CSV cell.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    name = str(path)
+    try:
+        table = pq.read_table(pa.BufferReader(data) if data is not None else path)
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(f"not a readable Parquet file ({str(exc)[:200]})", file=name) from None
+    names = [str(c).strip() for c in table.column_names]
+    if dupes := sorted({c for c in names if names.count(c) > 1}):
+        raise InputError("duplicate column in the file", file=name, column=dupes[0])
+    if table.num_rows == 0:
+        raise InputError("no data rows", file=name, expected="at least one row")
+    columns = {}
+    for column_name, column in zip(names, table.columns, strict=True):
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        columns[column_name] = column.to_pandas()
+    frame = pd.DataFrame(columns)
+    return _validate(frame, ParquetRows(len(frame)), name)
 
 
 class CsvLines:
@@ -152,8 +203,8 @@ class CsvLines:
         return None
 
 
-# File line of each record: a list for JSON Lines, worked out lazily for CSV.
-Lines = Sequence[int] | CsvLines
+# File line of each record: a list for JSON Lines, worked out lazily for CSV; rows of Parquet.
+Lines = Sequence[int] | CsvLines | ParquetRows
 
 
 def _read_csv(text: str, name: str) -> tuple[pd.DataFrame, CsvLines]:
@@ -220,12 +271,23 @@ def _fail(
     found = None if raw is None else raw.iloc[pos]
     if isinstance(found, np.generic):
         found = found.item()  # show -5, not np.int64(-5)
-    return InputError(message, file=name, line=int(lines[pos]), column=column, found=found, expected=expected)
+    return InputError(
+        message,
+        file=name,
+        line=int(lines[pos]),
+        column=column,
+        found=found,
+        expected=expected,
+        line_word=getattr(lines, "word", "line"),
+    )
 
 
 def _numeric(frame: pd.DataFrame, col: Column, name: str, lines: Lines) -> np.ndarray:
     """The column as floats: numbers only, finite, non-negative, whole where counts are meant."""
     raw = frame[col.name]
+    dates = pd.api.types.is_datetime64_any_dtype(raw) or pd.api.types.is_timedelta64_dtype(raw)
+    if dates and (pos := _first_bad(raw.notna().to_numpy())) is not None:
+        raise _fail("not a number", name, lines, pos, col.name, raw.astype(str), "a non-negative number")
     if raw.dtype == bool or raw.dtype == object:
         # JSON true/false would otherwise pass as 1/0.
         is_bool = raw.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
@@ -287,6 +349,16 @@ def _boolean(raw: pd.Series, name: str, lines: Lines) -> np.ndarray:
 
 
 def _times(raw: pd.Series, name: str, lines: Lines, column: str, limits: Limits) -> tuple[pd.Series, np.ndarray]:
+    if pd.api.types.is_datetime64_any_dtype(raw):  # a typed timestamp (Parquet): naive means UTC
+        stamps = raw.dt.tz_localize("UTC") if raw.dt.tz is None else raw.dt.tz_convert("UTC")
+        years = stamps.dt.year.to_numpy(dtype=float, na_value=np.nan)
+        present = stamps.notna().to_numpy()
+        outside = present & ((years < limits.first_year) | (years > limits.last_year))
+        if (pos := _first_bad(outside)) is not None:
+            raise _fail(
+                "a date outside the plausible range", name, lines, pos, column, raw.astype(str), limits.date_range
+            )
+        return stamps.astype("datetime64[ns, UTC]"), present
     text = raw.astype("string").str.strip()
     parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
     present = text.notna().to_numpy()
@@ -312,11 +384,13 @@ def _duplicates(out: pd.DataFrame, keys: list[str], name: str, lines: Lines, wha
     first = _first_bad(same)
     assert first is not None
     values = ", ".join(f"{k} {out[k].iloc[pos]}" for k in keys)
+    word = getattr(lines, "word", "line")
     raise InputError(
-        f"the same {what} twice ({values}; first on line {int(lines[first])})",
+        f"the same {what} twice ({values}; first on {word} {int(lines[first])})",
         file=name,
         line=int(lines[pos]),
         expected=f"each {what} once",
+        line_word=word,
     )
 
 
@@ -424,7 +498,7 @@ def _validate(frame: pd.DataFrame, lines: Lines, name: str) -> Measurements:
     if "label" not in out.columns:
         out["label"] = out["model"]
     out["label"] = out["label"].fillna(out["model"])
-    out["line"] = lines.all() if isinstance(lines, CsvLines) else np.asarray(lines)
+    out["line"] = lines.all() if isinstance(lines, CsvLines | ParquetRows) else np.asarray(lines)
     out["source"] = name
     out = out.reindex(columns=[*CANONICAL, "source"])
     # Absent optional columns come back as float NaN; keep one dtype per column whatever the file had.

@@ -80,6 +80,7 @@ class InputError(ValueError):
         expected: str | None = None,
         found: object = None,
         column_word: str = "column",
+        line_word: str = "line",
     ) -> None:
         self.file = file
         self.line = line
@@ -88,6 +89,7 @@ class InputError(ValueError):
         self.found = found
         self.message = message
         self.column_word = column_word
+        self.line_word = line_word
         super().__init__(self._render())
 
     def _render(self) -> str:
@@ -95,7 +97,7 @@ class InputError(ValueError):
         if self.file:
             where.append(clip(str(self.file)))
         if self.line is not None:
-            where.append(f"line {self.line}")
+            where.append(f"{self.line_word} {self.line}")
         if self.column:
             where.append(f"{self.column_word} '{clip(str(self.column), FOUND_CHARS)}'")
         message = clip(self.message, 2 * PART_CHARS)

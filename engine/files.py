@@ -1,0 +1,304 @@
+"""Measurement files (CSV, JSON Lines, Parquet) as DuckDB views, read out of core.
+
+Each file becomes a view with the measurement columns it has (unknown ones are left out, and
+reported as ``measurements.load`` reports them), each with its storage kind (``engine.parse``),
+and ``_row``, the record's position in the input. Nothing is loaded until a query runs: DuckDB
+streams the file. CSV and JSON Lines columns are read as text and parsed by the same rules as
+the pandas reader; Parquet columns keep their types.
+
+Positions become the line (CSV, JSON Lines) or row (Parquet) an error message names only when a
+check fails, by reading the file up to that record.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from engine.backends import DuckDBBackend
+from engine.parse import Layout
+from inputs import safe_csv
+from inputs.safe_json import MAX_LINE_BYTES
+from measurements.load import AGGREGATED_SHAPE, PER_ATTEMPT_SHAPE
+from measurements.schema import AGGREGATED, AGGREGATED_REQUIRED, PER_ATTEMPT, PER_ATTEMPT_REQUIRED
+from tokenomics.errors import InputError
+
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".parquet": "parquet"}
+FILE_BITS = 40
+"""``_row`` = file number x 2**40 + record number: rows of later files come after earlier ones."""
+
+
+@dataclass(frozen=True)
+class FileSource:
+    path: Path
+    name: str
+    """As messages name the file."""
+    fmt: str
+    view: str
+    """The DuckDB view over the file (``_row`` included)."""
+    layout: Layout
+    notes: tuple[str, ...]
+    dropped: tuple[str, ...] = ()
+    """CSV: placeholder names of Excel's trailing unnamed columns (each must be empty)."""
+
+    def line(self, row: int) -> int:
+        """The line (CSV, JSON Lines) or row (Parquet) of record ``row`` (from 0), as an editor shows it."""
+        record = row & ((1 << FILE_BITS) - 1)
+        if self.fmt == "parquet":
+            return record + 1
+        if self.fmt == "jsonl":
+            return _jsonl_line(self.path, record)
+        return _csv_line(self.path, record)
+
+    @property
+    def line_word(self) -> str:
+        return "row" if self.fmt == "parquet" else "line"
+
+
+def file_format(path: Path) -> str | None:
+    return FORMATS.get(path.suffix.lower())
+
+
+def _shape(columns: list[str], name: str) -> str:
+    """Per-attempt or aggregated, with the pandas reader's message when a required column is missing."""
+    present = set(columns)
+    if {"attempts", "successes"} & present:
+        shape, required = AGGREGATED_SHAPE, AGGREGATED_REQUIRED
+    else:
+        shape, required = PER_ATTEMPT_SHAPE, PER_ATTEMPT_REQUIRED
+    missing = [c for c in required if c not in present]
+    if missing:
+        raise InputError(
+            f"missing required column '{missing[0]}'",
+            file=name,
+            column=missing[0],
+            expected=f"per-attempt columns {', '.join(PER_ATTEMPT_REQUIRED)} "
+            f"or aggregated columns {', '.join(AGGREGATED_REQUIRED)}",
+        )
+    return shape
+
+
+def _known(shape: str) -> set[str]:
+    return {c.name for c in (AGGREGATED if shape == AGGREGATED_SHAPE else PER_ATTEMPT)}
+
+
+def _notes(columns: list[str], shape: str, name: str) -> tuple[str, ...]:
+    unknown = sorted(set(columns) - _known(shape))
+    return (f"{name}: ignored unknown column(s): {', '.join(unknown)}",) if unknown else ()
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _first_line(path: Path, name: str) -> str:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(MAX_LINE_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror})", file=name) from None
+    if not head.strip():
+        raise InputError("the file is empty", file=name, expected="a header line and at least one row")
+    first = head.split(b"\n", 1)[0]
+    if len(first) > MAX_LINE_BYTES:
+        raise InputError(
+            f"a line of more than {MAX_LINE_BYTES:,} characters",
+            file=name,
+            line=1,
+            expected=f"at most {MAX_LINE_BYTES:,} characters per line",
+        )
+    try:
+        return first.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text (byte 0x{first[exc.start]:02x} at offset {exc.start})",
+            file=name,
+            line=1,
+            expected="a UTF-8 file (save it as 'CSV UTF-8')",
+        ) from None
+
+
+def _csv_source(backend: DuckDBBackend, path: Path, name: str, index: int) -> FileSource:
+    header, dropped = safe_csv.header(_first_line(path, name), name)
+    shape = _shape(header, name)
+    placeholders = [f"_unnamed_{i}" for i in range(dropped)]
+    columns = ", ".join(f"{_literal(c)}: 'VARCHAR'" for c in [*header, *placeholders])
+    known = _known(shape)
+    kept = [c for c in header if c in known]
+    select = ", ".join(f"{_quote(c)}" for c in [*kept, *placeholders])
+    source = (
+        f"read_csv({_literal(str(path))}, header = true, columns = {{{columns}}}, auto_detect = false, "
+        f"delim = ',', quote = '\"', escape = '\"', max_line_size = {MAX_LINE_BYTES}, encoding = 'utf-8')"
+    )
+    view = f"tk_file_{index}"
+    # Row numbers follow the file only if DuckDB keeps the scan in order.
+    backend.sql("SET preserve_insertion_order = true")
+    backend.sql(
+        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {select}, "
+        f"(row_number() OVER () - 1) + {index << FILE_BITS} AS _row FROM {source}"
+    )
+    layout = Layout(dict.fromkeys(kept, "csv"), shape)
+    return FileSource(path, name, "csv", view, layout, _notes(header, shape, name), tuple(placeholders))
+
+
+def _jsonl_source(backend: DuckDBBackend, path: Path, name: str, index: int) -> FileSource:
+    _first_line(path, name)
+    source = (
+        f"read_json_objects({_literal(str(path))}, format = 'newline_delimited', "
+        f"maximum_object_size = {MAX_LINE_BYTES})"
+    )
+    base = f"tk_json_{index}"
+    backend.sql("SET preserve_insertion_order = true")
+    backend.sql(
+        f"CREATE OR REPLACE TEMP VIEW {base} AS SELECT json, (row_number() OVER () - 1) + {index << FILE_BITS} AS _row "
+        f"FROM {source}"
+    )
+    try:
+        keys = backend.con.sql(
+            f"SELECT DISTINCT unnest(json_keys(json)) AS k FROM {base} WHERE json_type(json) = 'OBJECT'"
+        ).to_pyarrow()
+        not_object = backend.con.sql(
+            f"SELECT min(_row) AS r FROM {base} WHERE json_type(json) <> 'OBJECT'"
+        ).to_pyarrow()
+    except Exception as exc:  # DuckDB's parser: a line that is not JSON
+        raise InputError(f"malformed JSON Lines ({_short(exc)})", file=name) from None
+    columns = sorted(str(k) for k in keys.column("k").to_pylist())
+    row = not_object.column("r")[0].as_py()
+    if row is not None:
+        source_file = FileSource(path, name, "jsonl", base, Layout({}, PER_ATTEMPT_SHAPE), ())
+        raise InputError(
+            "not a JSON object", file=name, line=source_file.line(int(row)), expected="one JSON object per line"
+        )
+    shape = _shape(columns, name)
+    known = [c for c in columns if c in _known(shape)]
+    parts = []
+    for c in known:
+        value = f"json -> {_literal('$.' + _quote(c))}"
+        parts.append(
+            f"CASE WHEN json_type({value}) = 'VARCHAR' THEN json ->> {_literal('$.' + _quote(c))} "
+            f"WHEN json_type({value}) = 'NULL' THEN NULL ELSE CAST({value} AS VARCHAR) END AS {_quote(c)}"
+        )
+        parts.append(f"json_type({value}) AS {_quote(c + '__json')}")
+    view = f"tk_file_{index}"
+    backend.sql(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {', '.join([*parts, '_row'])} FROM {base}")
+    layout = Layout(dict.fromkeys(known, "json"), shape)
+    return FileSource(path, name, "jsonl", view, layout, _notes(columns, shape, name))
+
+
+def _kind(arrow_type: pa.DataType) -> str:
+    if pa.types.is_boolean(arrow_type):
+        return "bool"
+    if pa.types.is_integer(arrow_type) or pa.types.is_floating(arrow_type) or pa.types.is_decimal(arrow_type):
+        return "number"
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return "string"
+    if pa.types.is_dictionary(arrow_type):
+        return _kind(arrow_type.value_type)
+    if pa.types.is_timestamp(arrow_type):
+        return "timestamp"
+    if pa.types.is_date(arrow_type):
+        return "date"
+    if pa.types.is_null(arrow_type):
+        return "number"
+    return "other"
+
+
+def _parquet_source(backend: DuckDBBackend, path: Path, name: str, index: int) -> FileSource:
+    try:
+        meta = pq.ParquetFile(path)
+        schema = meta.schema_arrow
+        rows = meta.metadata.num_rows
+    except OSError as exc:
+        if not path.exists() or not path.is_file():
+            raise InputError(f"cannot read the file ({exc.strerror or exc})", file=name) from None
+        raise InputError(f"not a readable Parquet file ({_short(exc)})", file=name) from None
+    except pa.ArrowException as exc:
+        raise InputError(f"not a readable Parquet file ({_short(exc)})", file=name) from None
+    stored = list(schema.names)
+    names = [c.strip() for c in stored]
+    if dupes := sorted({c for c in names if names.count(c) > 1}):
+        raise InputError("duplicate column in the file", file=name, column=dupes[0])
+    if rows == 0:
+        raise InputError("no data rows", file=name, expected="at least one row")
+    shape = _shape(names, name)
+    known = _known(shape)
+    kinds = {}
+    select = []
+    for original, clean in zip(stored, names, strict=True):
+        if clean not in known:
+            continue
+        kind = _kind(schema.field(original).type)
+        kinds[clean] = kind
+        # Unsigned counts would overflow a subtraction; every number is read as a double.
+        value = f"CAST({_quote(original)} AS DOUBLE)" if kind == "number" else _quote(original)
+        if kind == "string" and pa.types.is_dictionary(schema.field(original).type):
+            value = f"CAST({_quote(original)} AS VARCHAR)"
+        select.append(f"{value} AS {_quote(clean)}")
+    source = f"read_parquet({_literal(str(path))}, file_row_number = true)"
+    view = f"tk_file_{index}"
+    backend.sql(
+        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {', '.join(select)}, "
+        f"file_row_number + {index << FILE_BITS} AS _row FROM {source}"
+    )
+    return FileSource(path, name, "parquet", view, Layout(kinds, shape), _notes(names, shape, name))
+
+
+def open_file(backend: DuckDBBackend, path: str | Path, index: int = 0) -> FileSource:
+    """A measurement file as a view in ``backend`` (numbered ``index`` among the files of one comparison)."""
+    path = Path(path)
+    name = str(path)
+    fmt = file_format(path)
+    if fmt is None:
+        raise InputError(
+            f"not a format the engine reads ({path.suffix or 'no extension'})",
+            file=name,
+            expected="a .csv, .jsonl or .parquet file",
+        )
+    if not path.is_file():
+        raise InputError("cannot read the file (No such file or directory)", file=name)
+    if fmt == "parquet":
+        return _parquet_source(backend, path, name, index)
+    if fmt == "jsonl":
+        return _jsonl_source(backend, path, name, index)
+    return _csv_source(backend, path, name, index)
+
+
+def _short(exc: BaseException) -> str:
+    return str(exc).strip().split("\n", 1)[0][:200]
+
+
+def _csv_line(path: Path, record: int) -> int:
+    """Line (header = 1) where CSV record ``record`` (from 0; blank lines are not records) starts."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        last = 0
+        seen = -2  # the header is record -1
+        for fields in reader:
+            start, last = last + 1, reader.line_num
+            if not fields:
+                continue
+            seen += 1
+            if seen == record:
+                return start
+    return last
+
+
+def _jsonl_line(path: Path, record: int) -> int:
+    """Line of JSON Lines record ``record`` (from 0; blank lines are not records)."""
+    seen = -1
+    with path.open("rb") as fh:
+        for number, line in enumerate(io.BufferedReader(fh), start=1):  # type: ignore[arg-type]
+            if line.strip():
+                seen += 1
+                if seen == record:
+                    return number
+    return seen + 1

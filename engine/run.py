@@ -1,0 +1,144 @@
+"""A comparison computed where the rows are: check, price, sum in the engine; summarise in the core.
+
+``compare_parts`` is the pandas path's ``pricing.comparison.compare_measurements`` for rows an
+engine holds: the same checks (``engine.validate``), the same prices (``pricing.cells``), the
+same sums (``engine.relations``), then the same summary, scenario base and prices in use from
+the core (``tokenomics.compare.summarise_sums``). Only the small sums leave the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from engine.backends import Backend, DuckDBBackend
+from engine.files import open_file
+from engine.parse import Layout, canonical
+from engine.relations import attach, coordinates, costs, fine_sums, pair_sums, task_sums, terms
+from engine.validate import Where, check
+from inputs.limits import current
+from pricing.book import PriceSources
+from pricing.cells import compile_cells
+from pricing.comparison import Comparison
+from pricing.custom import CustomPrice
+from pricing.overrides import USE_KEYS, prices_in_use_of
+from tokenomics.compare import CompareOptions, summarise_sums
+from tokenomics.sums import Sums
+from tokenomics.units import TOKEN_COLUMNS
+
+EPOCH = date(1970, 1, 1)
+Progress = Callable[[str, float], None]
+"""Called with what is being done and the share of the work done (0-1)."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One source of rows (a file, a table) with how its columns are stored and how messages name it."""
+
+    raw: ir.Table
+    layout: Layout
+    where: Where
+    notes: tuple[str, ...] = ()
+
+
+def _silent(step: str, done: float) -> None:
+    return None
+
+
+def _uses(pairs: pd.DataFrame, ids: pd.DataFrame) -> pd.DataFrame:
+    keys = ["label", "provider", "model", "price_id"]
+    uses = pairs.groupby(keys, sort=False, dropna=False).agg(
+        first_row=("first_row", "min"), last_row=("last_row", "max")
+    )
+    uses = uses.reset_index().merge(
+        ids.rename(columns={"provider_ref": "provider", "model_ref": "model"}), on=["provider", "model"], how="left"
+    )
+    uses[["provider_id", "model_id"]] = uses[["provider_id", "model_id"]].fillna("")
+    return uses[[*USE_KEYS, "first_row", "last_row"]]
+
+
+def compare_parts(
+    backend: Backend,
+    parts: Sequence[Part],
+    sources: PriceSources,
+    custom: Sequence[CustomPrice] = (),
+    *,
+    as_of: date | None = None,
+    today: date | None = None,
+    options: CompareOptions | None = None,
+    progress: Progress = _silent,
+) -> Comparison:
+    """Check, price and sum the rows of ``parts`` in ``backend``; summarise them in the core."""
+    limits = current()
+    today = today or datetime.now(tz=UTC).date()
+    references: set[tuple[str, str]] = set()
+    for i, part in enumerate(parts):
+        progress(f"checking {part.where.name}", i / (len(parts) + 2))
+        references.update(check(backend, part.raw, part.layout, limits, part.where))
+    progress("pricing every row", len(parts) / (len(parts) + 2))
+    cells = compile_cells(sorted(references), sources, custom)
+    cell_table = backend.relation("tk_cells", cells.cells)
+    tier_table = backend.relation("tk_tiers", cells.tiers)
+    rows = (
+        ibis.union(*[canonical(p.raw, p.layout) for p in parts])
+        if len(parts) > 1
+        else canonical(parts[0].raw, parts[0].layout)
+    )
+    placed = coordinates(
+        rows, today_day=(today - EPOCH).days, as_of_day=(as_of - EPOCH).days if as_of is not None else None
+    )
+    priced = terms(costs(attach(placed, cell_table, tier_table)))
+    fine = backend.materialize("tk_fine", fine_sums(priced))
+    progress("summing per model and task", (len(parts) + 1) / (len(parts) + 2))
+    pairs = backend.execute(pair_sums(fine))
+    tasks = backend.execute(task_sums(fine))
+    sums = Sums(pairs, tasks, TOKEN_COLUMNS, has_latency=True).ordered()
+    if as_of is not None:
+        # Runs priced at a what-if date are expected to differ from what they cost on their own date.
+        options = replace(options or CompareOptions(), check_repricing=False)
+    summary = summarise_sums(sums, cells.table, options)
+    in_use = prices_in_use_of(_uses(sums.pairs, cells.ids), cells.table)
+    progress("done", 1.0)
+    return Comparison(summary, None, cells.table, cells.unpriced, in_use, cells.notes, sums)
+
+
+def compare_files(
+    paths: Sequence[str | Path],
+    sources: PriceSources,
+    custom: Sequence[CustomPrice] = (),
+    *,
+    as_of: date | None = None,
+    today: date | None = None,
+    options: CompareOptions | None = None,
+    progress: Progress = _silent,
+    memory_limit: str | None = None,
+) -> tuple[Comparison, list[str]]:
+    """A comparison of measurement files (CSV, JSON Lines, Parquet) priced in embedded DuckDB.
+
+    Returns the comparison and the notes on the files (ignored columns), like ``read_measurements``.
+    """
+    backend = DuckDBBackend(memory_limit=memory_limit)
+    try:
+        files = [open_file(backend, path, i) for i, path in enumerate(paths)]
+        parts = [
+            Part(
+                backend.table(f.view),
+                f.layout,
+                Where(f.name, f.line, f.line_word, json_values=f.fmt == "jsonl"),
+                f.notes,
+            )
+            for f in files
+        ]
+        notes = [note for part in parts for note in part.notes]
+        comparison = compare_parts(
+            backend, parts, sources, custom, as_of=as_of, today=today, options=options, progress=progress
+        )
+        return comparison, notes
+    finally:
+        backend.close()

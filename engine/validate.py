@@ -1,0 +1,143 @@
+"""The pandas reader's checks run where the rows are, with its one-line messages.
+
+One aggregate finds, for every rule of ``engine.parse``, whether any row breaks it (and, with the
+same scan, the distinct model references the prices are needed for). Only when one does is the
+input scanned again for the first such row, its value and its line: a large file that is fine
+costs one pass.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from engine.backends import Backend
+from engine.parse import Layout, Rule, canonical_text, duplicate_keys, late_rules, rules
+from inputs.limits import Limits
+from tokenomics.errors import InputError
+
+
+@dataclass(frozen=True)
+class Where:
+    """How messages name a source: its name, the line of a row, and the word for a line."""
+
+    name: str
+    line: Callable[[int], int]
+    word: str = "line"
+    json_values: bool = False
+    """Found values are JSON text (a JSON Lines file): quote them as the parsed value."""
+
+
+def _found(value: Any, json_values: bool) -> Any:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if json_values and isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _fail(backend: Backend, raw: ir.Table, where: Where, rule: Rule, row: int) -> InputError:
+    found: Any = None
+    if rule.found is not None:
+        picked = backend.execute(raw.filter(raw._row == row).select(value=raw[rule.found].cast("string")).limit(1))
+        text = picked["value"].iloc[0] if len(picked) else None
+        found = _typed_found(text, where.json_values)
+    return InputError(
+        rule.message,
+        file=where.name,
+        line=where.line(row),
+        column=rule.column,
+        found=found,
+        expected=rule.expected,
+        line_word=where.word,
+    )
+
+
+def _typed_found(text: Any, json_values: bool) -> Any:
+    """A found value as the pandas reader quotes it: numbers plain, text quoted."""
+    value = _found(text, json_values)
+    if isinstance(value, str) and not json_values:
+        stripped = value.strip()
+        for parse in (int, float):
+            try:
+                return parse(stripped)
+            except ValueError:
+                continue
+    return value
+
+
+def _per_row(raw: ir.Table, bad: ir.BooleanValue) -> ir.BooleanColumn:
+    """A rule as a column (some rules are a constant False for some kinds of storage)."""
+    column = bad if isinstance(bad, ir.Column) else raw._row.notnull() & bad
+    return column.fill_null(False)
+
+
+def _locate(backend: Backend, raw: ir.Table, rule: Rule, where: Where) -> InputError:
+    first = backend.execute(raw.filter(_per_row(raw, rule.bad)).aggregate(row=raw._row.min()))
+    return _fail(backend, raw, where, rule, int(first["row"].iloc[0]))
+
+
+def _duplicates(backend: Backend, raw: ir.Table, layout: Layout, where: Where) -> None:
+    keys = duplicate_keys(raw, layout)
+    if keys is None:
+        return
+    names = [name for name, _ in keys]
+    keyed = raw.select(_row=raw._row, **{f"k{i}": value for i, (_, value) in enumerate(keys)})
+    cols = [f"k{i}" for i in range(len(keys))]
+    keyed = keyed.filter(ibis.and_(*[keyed[c].notnull() for c in cols]))
+    repeated = keyed.group_by(cols).aggregate(n=keyed.count(), first=keyed._row.min()).filter(lambda t: t.n > 1)
+    found = backend.execute(repeated.limit(1))
+    if found.empty:
+        return
+    # The first row that repeats an earlier one, and where that one is.
+    joined = keyed.join(repeated, cols).filter(lambda t: t._row > t.first)
+    second = backend.execute(joined.order_by("_row").limit(1).select("_row", "first", *cols))
+    row, first = int(second["_row"].iloc[0]), int(second["first"].iloc[0])
+    what = "run" if layout.shape == "aggregated" else "attempt"
+    values = ", ".join(f"{name} {_key_text(second[c].iloc[0])}" for name, c in zip(names, cols, strict=True))
+    raise InputError(
+        f"the same {what} twice ({values}; first on {where.word} {where.line(first)})",
+        file=where.name,
+        line=where.line(row),
+        expected=f"each {what} once",
+        line_word=where.word,
+    )
+
+
+def _key_text(value: Any) -> str:
+    return str(float(value)) if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+
+
+def check(backend: Backend, raw: ir.Table, layout: Layout, limits: Limits, where: Where) -> list[tuple[str, str]]:
+    """Raise the pandas reader's error for the first check the rows fail, in its order; else return
+    the distinct (provider, model) references (provider '' when none), found in the same scan."""
+    early, late = rules(raw, layout, limits), late_rules(raw, layout, limits)
+    checks = [*early, *late]
+    keyed = raw.mutate(
+        _provider=canonical_text(raw, layout, "provider").fill_null(""), _model=canonical_text(raw, layout, "model")
+    )
+    flags = backend.execute(
+        keyed.group_by(["_provider", "_model"]).aggregate(
+            **{f"r{i}": _per_row(raw, rule.bad).any() for i, rule in enumerate(checks)}
+        )
+    )
+    failed = [i for i in range(len(checks)) if bool(flags[f"r{i}"].fillna(False).any())]
+    if failed and failed[0] < len(early):
+        raise _locate(backend, raw, checks[failed[0]], where)
+    _duplicates(backend, raw, layout, where)
+    if failed:
+        raise _locate(backend, raw, checks[failed[0]], where)
+    return sorted(
+        (str(p), str(m)) for p, m in zip(flags["_provider"], flags["_model"], strict=True) if isinstance(m, str)
+    )
