@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
+import pyarrow as pa
 import sqlglot
 import sqlglot.expressions as sge
 
@@ -130,7 +131,7 @@ class ClickHouseDialect:
         self._inline: dict[str, str] = {}
 
     def relation(self, name: str, frame: pd.DataFrame) -> ir.Table:
-        schema = ibis.Schema.from_pandas(frame) if len(frame.columns) else ibis.schema({})
+        schema = ibis.Schema.from_pyarrow(pa.Table.from_pandas(frame, preserve_index=False).schema)
         self._inline[name] = inline_table(frame, schema)
         return ibis.table(schema, name=name)
 
@@ -145,6 +146,10 @@ class ClickHouseDialect:
 
     def execute(self, expr: ir.Table) -> pd.DataFrame:
         return self._run(self.compile(expr))
+
+    def query(self, sql: str) -> pd.DataFrame:
+        """A query written as ClickHouse SQL (``DESCRIBE``, for the schema of a table)."""
+        return self._run(sql)
 
     def materialize(self, name: str, expr: ir.Table) -> ir.Table:
         # A read-only server cannot keep a table: the server computes the expression where it is used.

@@ -8,7 +8,7 @@ the core (``tokenomics.compare.summarise_sums``). Only the small sums leave the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,8 +17,10 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from engine.backends import Backend, DuckDBBackend
+from engine.backends import Backend, ClickHouseDialect, DuckDBBackend
+from engine.clickhouse import HttpRunner, check_name, describe, parse_source
 from engine.files import open_file
+from engine.mappings import MAPPERS, MappingOptions, results_frame
 from engine.parse import Layout, canonical
 from engine.relations import attach, coordinates, costs, fine_sums, pair_sums, task_sums, terms
 from engine.validate import Where, check
@@ -29,6 +31,7 @@ from pricing.comparison import Comparison
 from pricing.custom import CustomPrice
 from pricing.overrides import USE_KEYS, prices_in_use_of
 from tokenomics.compare import CompareOptions, summarise_sums
+from tokenomics.errors import InputError, clip
 from tokenomics.sums import Sums
 from tokenomics.units import TOKEN_COLUMNS
 
@@ -142,3 +145,57 @@ def compare_files(
         return comparison, notes
     finally:
         backend.close()
+
+
+def table_part(
+    backend: ClickHouseDialect,
+    table: str,
+    mapping: str,
+    options: MappingOptions,
+    *,
+    database: str | None = None,
+    results: Mapping[str, bool] | None = None,
+    name: str | None = None,
+) -> Part:
+    """A ClickHouse table (on a server or in chDB) read through one of ``engine.mappings``."""
+    schema = describe(backend, database, table)
+    source = ibis.table(schema, name=table, database=database)
+    relation = backend.relation("tk_results", pd.DataFrame(results_frame(results))) if results is not None else None
+    try:
+        raw, layout = MAPPERS[mapping](source, options, relation)
+    except (AttributeError, ibis.common.exceptions.IbisTypeError) as exc:
+        raise InputError(
+            f"the table does not have the columns of the {mapping!r} mapping ({clip(str(exc), 120)})",
+            file=name or table,
+            expected="the table the mapping describes (docs/engine.md)",
+        ) from None
+    return Part(raw, layout, Where(name or table, lambda row: None, "row"))
+
+
+def compare_clickhouse(
+    source: str,
+    table: str,
+    sources: PriceSources,
+    custom: Sequence[CustomPrice] = (),
+    *,
+    mapping: str = "tokenomics",
+    mapping_options: MappingOptions | None = None,
+    results: Mapping[str, bool] | None = None,
+    as_of: date | None = None,
+    today: date | None = None,
+    options: CompareOptions | None = None,
+    progress: Progress = _silent,
+) -> Comparison:
+    """A comparison of a table on a ClickHouse server, priced and summed on the server."""
+    address = parse_source(source)
+    backend = ClickHouseDialect(HttpRunner(address))
+    part = table_part(
+        backend,
+        check_name(table),
+        mapping,
+        mapping_options or MappingOptions(),
+        database=address.database,
+        results=results,
+        name=f"{address}.{table}",
+    )
+    return compare_parts(backend, [part], sources, custom, as_of=as_of, today=today, options=options, progress=progress)

@@ -28,7 +28,8 @@ class Where:
     """How messages name a source: its name, the line of a row, and the word for a line."""
 
     name: str
-    line: Callable[[int], int]
+    line: Callable[[int], int | None]
+    """A row's line (None for a table: its rows have no lines)."""
     word: str = "line"
     json_values: bool = False
     """Found values are JSON text (a JSON Lines file): quote them as the parsed value."""
@@ -106,8 +107,10 @@ def _duplicates(backend: Backend, raw: ir.Table, layout: Layout, where: Where) -
     row, first = int(second["_row"].iloc[0]), int(second["first"].iloc[0])
     what = "run" if layout.shape == "aggregated" else "attempt"
     values = ", ".join(f"{name} {_key_text(second[c].iloc[0])}" for name, c in zip(names, cols, strict=True))
+    first_line = where.line(first)
+    earlier = f"; first on {where.word} {first_line}" if first_line is not None else ""
     raise InputError(
-        f"the same {what} twice ({values}; first on {where.word} {where.line(first)})",
+        f"the same {what} twice ({values}{earlier})",
         file=where.name,
         line=where.line(row),
         expected=f"each {what} once",
