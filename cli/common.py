@@ -15,6 +15,9 @@ import pandas as pd
 from inputs.bundled import aider_polyglot
 from measurements.load import combine, read_measurements
 from pricing.book import PriceSources, default_sources
+from pricing.comparison import Comparison, compare_measurements
+from pricing.custom import CustomPrice
+from tokenomics.compare import CompareOptions
 from tokenomics.errors import InputError
 
 
@@ -35,6 +38,66 @@ def read_frames(paths: Sequence[str | Path] | None) -> pd.DataFrame:
     return combine(sets)
 
 
+ENGINE_BYTES = 64 * 2**20
+"""Under ``--engine auto``, measurement files larger than this together (or any Parquet file) are
+priced in DuckDB; smaller CSV and JSON Lines files in pandas."""
+STORE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+
+
+def use_engine(paths: Sequence[str | Path] | None, engine: str) -> bool:
+    """Whether measurement files go to the SQL engine (DuckDB) or the pandas path."""
+    if engine == "pandas" or not paths:
+        return False
+    files = [Path(p) for p in paths]
+    stores = [f for f in files if f.suffix.lower() in STORE_SUFFIXES]
+    if engine == "duckdb":
+        if stores:
+            raise InputError(
+                "the DuckDB engine reads files, not stores", file=str(stores[0]), expected="--engine pandas"
+            )
+        return True
+    if stores:
+        return False
+    if any(f.suffix.lower() == ".parquet" for f in files):
+        return True
+    total = sum(f.stat().st_size for f in files if f.is_file())
+    return total > ENGINE_BYTES
+
+
+def comparison_of(
+    paths: Sequence[str | Path] | None,
+    custom: Sequence[CustomPrice],
+    options: CompareOptions,
+    *,
+    as_of: date | None = None,
+    refresh: bool = False,
+    engine: str = "auto",
+) -> Comparison:
+    """The comparison of measurement files (default: the bundled leaderboard), priced by the engine
+    ``use_engine`` picks; notes on the files go to stderr."""
+    sources = price_sources(refresh)
+    if use_engine(paths, engine):
+        from engine.run import compare_files  # DuckDB and Ibis load only for large files
+
+        assert paths is not None
+        comparison, notes = compare_files(paths, sources, custom, as_of=as_of, options=options)
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
+        return comparison
+    frame = read_frames(paths)
+    check_baseline(options.baseline, set(frame["label"]))
+    return compare_measurements(frame, sources, custom, as_of=as_of, options=options)
+
+
+def check_baseline(baseline: str | None, labels: set[str]) -> None:
+    """A baseline that is not a model label is an error listing the labels."""
+    if baseline and baseline not in labels:
+        raise InputError(
+            f"baseline {baseline!r} is not a model in the measurements",
+            expected="one of: " + ", ".join(sorted(labels)[:20]) + (" ..." if len(labels) > 20 else ""),
+        )
+
+
 def price_sources(refresh: bool = False) -> PriceSources:
     """The bundled price layers, or (``refresh``, network) genai-prices' and LiteLLM's current data."""
     if not refresh:
@@ -48,6 +111,16 @@ def price_sources(refresh: bool = False) -> PriceSources:
         raise InputError(f"could not fetch fresh price data ({type(exc).__name__}: {str(exc)[:200]})") from None
     print(f"note: priced with data fetched now: {snapshot.timestamp:%Y-%m-%d %H:%M}", file=sys.stderr)
     return default_sources(snapshot, litellm)
+
+
+def read_text(path: str) -> str:
+    """A UTF-8 text file, or an InputError saying why it cannot be read."""
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror})", file=path) from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", file=path, expected="a UTF-8 file") from None
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -8,3 +8,6 @@ The prices come from the same candidates as the pandas path (``pricing.cells``),
 sums that come back (``tokenomics.sums``) go through the same core as every other comparison
 (``run``): the statistics stay in one place.
 """
+
+MAPPINGS = ("tokenomics", "langfuse", "litellm", "otel")
+"""What a ClickHouse table holds (``engine.mappings``); here so the CLI lists them without loading Ibis."""

@@ -28,6 +28,8 @@ import sqlglot.expressions as sge
 CLICKHOUSE_SETTINGS = {
     "join_use_nulls": "1",
     "session_timezone": "UTC",
+    # ISO 8601 text (a T, a Z, an offset) read as pandas reads it; the basic mode refuses it.
+    "cast_string_to_date_time_mode": "best_effort",
     # Group-by and sort spill to disk rather than fail on a large log.
     "max_bytes_before_external_group_by": str(1 << 30),
     "max_bytes_before_external_sort": str(1 << 30),
@@ -77,7 +79,8 @@ class DuckDBBackend:
         return self.con.table(name)
 
     def relation(self, name: str, frame: pd.DataFrame) -> ir.Table:
-        return self.con.create_table(name, frame, temp=True, overwrite=True)
+        # Through Arrow: Ibis's own pandas conversion reads an option pandas 3 deprecates.
+        return self.con.create_table(name, pa.Table.from_pandas(frame, preserve_index=False), temp=True, overwrite=True)
 
     def execute(self, expr: ir.Table) -> pd.DataFrame:
         return self.con.to_pyarrow(expr).to_pandas()

@@ -44,13 +44,13 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
+from engine import MAPPINGS
 from engine.parse import Layout
 from measurements.load import PER_ATTEMPT_SHAPE
 from measurements.schema import PER_ATTEMPT
 from tokenomics.errors import InputError
 from tokenomics.units import TOKEN_COLUMNS
 
-MAPPINGS = ("tokenomics", "langfuse", "litellm", "otel")
 MODEL_CALLS = ("chat", "generate_content", "text_completion")
 # OpenTelemetry provider names -> genai-prices provider ids, where they differ.
 OTEL_PROVIDERS = {
@@ -318,6 +318,8 @@ def otel(t: ir.Table, options: MappingOptions, results: ir.Table | None = None) 
     prepared = prepared.filter(prepared._keep).drop("_keep")
     return _attempts(prepared, options, results, with_cost=False)
 
+
+__all__ = ["MAPPERS", "MAPPINGS", "MappingOptions", "results_frame"]
 
 MAPPERS: dict[str, Callable[[ir.Table, MappingOptions, ir.Table | None], tuple[ir.Table, Layout]]] = {
     "tokenomics": tokenomics_table,

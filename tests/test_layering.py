@@ -14,14 +14,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# package -> layer. The core is 0; edges 1-3 (inputs below the rest, measurements reads harness
-# stores); presentation 4; shells 5-6 (pages use ui helpers, app.py routes to pages).
+# package -> layer. The core is 0; edges 1-4 (inputs below the rest, measurements reads harness
+# stores, the SQL engine checks rows with the measurement rules); presentation 4 (beside the engine,
+# neither imports the other); shells 5-6 (pages use ui helpers, app.py routes to pages).
 LAYERS = {
     "tokenomics": 0,
     "inputs": 1,
     "pricing": 2,
     "harness": 2,
     "measurements": 3,
+    "engine": 4,
     "reports": 4,
     "cli": 5,
     "ui": 5,
@@ -48,6 +50,8 @@ CORE_BANNED = {
     "urllib",
     "requests",
 }
+# The engine prices where the rows are: no UI, and a ClickHouse server only over HTTP.
+ENGINE_BANNED = {"streamlit", "plotly", "subprocess", "socket", "requests", "urllib3", "clickhouse_connect"}
 # Presentation builds figures and bytes; pages and the CLI decide where they go.
 PRESENTATION_BANNED = {"streamlit", "httpx", "httpx2", "sqlite3", "socket", "subprocess", "urllib", "requests"}
 FILE_CALLS = {"open", "Path", "read_csv", "read_text", "read_bytes", "write_text", "write_bytes"}
@@ -126,7 +130,7 @@ def rel(path: Path) -> str:
 def test_every_project_package_has_a_layer():
     packages = {p.parent.name for p in ROOT.glob("*/__init__.py")} - {"tests", "bench", "scripts"}
     assert packages <= set(LAYERS), packages - set(LAYERS)
-    assert {"tokenomics", "inputs", "pricing", "measurements", "harness", "reports", "cli", "ui"} <= packages
+    assert {"tokenomics", "inputs", "pricing", "measurements", "harness", "engine", "reports", "cli", "ui"} <= packages
 
 
 @pytest.mark.parametrize("path", project_modules(), ids=rel)
@@ -146,6 +150,21 @@ def test_presentation_builds_figures_and_bytes_only(path: Path):
     tree = parse(path)
     assert banned(tree, PRESENTATION_BANNED) == []
     assert file_calls(tree) == []
+
+
+@pytest.mark.parametrize("path", modules_of("engine"), ids=rel)
+def test_the_engine_serves_no_ui(path: Path):
+    assert banned(parse(path), ENGINE_BANNED) == []
+
+
+def test_the_engine_and_the_reports_do_not_import_each_other():
+    tree = ast.parse("from reports.tables import to_csv\nfrom engine.run import compare_files\n")
+    assert layer_violations(ROOT / "engine" / "x.py", tree) == [
+        "line 1: engine (layer 4) imports reports.tables (layer 4)"
+    ]
+    assert layer_violations(ROOT / "reports" / "x.py", tree) == [
+        "line 2: reports (layer 4) imports engine.run (layer 4)"
+    ]
 
 
 @pytest.mark.parametrize("path", modules_of("app_pages"), ids=rel)

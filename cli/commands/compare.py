@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.common import parse_date, price_sources, read_frames
+from cli.common import check_baseline, comparison_of, parse_date, price_sources, read_text
+from engine import MAPPINGS
 from inputs.scenario_file import read_scenario
-from pricing.comparison import compare_measurements
-from pricing.custom import load_sheet
+from pricing.comparison import Comparison
+from pricing.custom import CustomPrice, load_sheet
 from reports.tables import to_csv, to_json, to_table
 from tokenomics.compare import CompareOptions
 from tokenomics.errors import InputError
@@ -20,8 +21,33 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--measurements",
         action="append",
         metavar="FILE",
-        help="CSV or JSONL measurements (repeatable); default: the bundled Aider polyglot leaderboard",
+        help="CSV, JSONL or Parquet measurements (repeatable); default: the bundled Aider polyglot leaderboard",
     )
+    compare.add_argument(
+        "--engine",
+        choices=["auto", "duckdb", "pandas"],
+        default="auto",
+        help="where the rows are priced: DuckDB (out of core) or pandas in memory; auto: DuckDB for Parquet "
+        "and for files over 64 MiB (docs/engine.md)",
+    )
+    source = compare.add_argument_group("a ClickHouse table instead of files (docs/engine.md)")
+    source.add_argument(
+        "--source",
+        metavar="URL",
+        help="clickhouse://HOST[:PORT]/DATABASE (clickhouses:// for HTTPS); credentials from "
+        "TOKENOMICS_CLICKHOUSE_USER and TOKENOMICS_CLICKHOUSE_PASSWORD",
+    )
+    source.add_argument("--table", help="the table to read")
+    source.add_argument(
+        "--mapping",
+        choices=list(MAPPINGS),
+        default="tokenomics",
+        help="what the table is: per-attempt rows (tokenomics), Langfuse observations, LiteLLM spend_logs "
+        "or OpenTelemetry otel_traces",
+    )
+    source.add_argument("--task-field", metavar="NAME", help="metadata key or attribute holding the task id")
+    source.add_argument("--success-field", metavar="NAME", help="metadata key or attribute holding success (yes/no)")
+    source.add_argument("--results", metavar="FILE", help="CSV or JSONL of task_id,success for gateway logs")
     compare.add_argument(
         "--prices", action="append", metavar="FILE", help="custom price sheet, CSV or YAML (repeatable)"
     )
@@ -50,18 +76,39 @@ def register(sub: argparse._SubParsersAction) -> None:
     compare.set_defaults(run=run_compare)
 
 
+def _from_clickhouse(args: argparse.Namespace, custom: list[CustomPrice], options: CompareOptions) -> Comparison:
+    from engine.mappings import MappingOptions
+    from engine.run import compare_clickhouse
+
+    if not args.table:
+        raise InputError("--source needs --table", expected="--table NAME")
+    if args.measurements:
+        raise InputError("--source and --measurements together", expected="one of them")
+    results = None
+    if args.results:
+        from harness.importers import parse_results
+
+        results = parse_results(read_text(args.results), args.results)
+    result = compare_clickhouse(
+        args.source,
+        args.table,
+        price_sources(args.refresh_prices),
+        custom,
+        mapping=args.mapping,
+        mapping_options=MappingOptions(task_field=args.task_field, success_field=args.success_field),
+        results=results,
+        as_of=args.as_of,
+        options=options,
+    )
+    check_baseline(args.baseline, set(result.summary["model"]))
+    return result
+
+
 def run_compare(args: argparse.Namespace) -> str:
     if args.scenario:  # a bad scenario fails before any data is read
         read_scenario(args.scenario)
-    frame = read_frames(args.measurements)
     custom = [entry for path in args.prices or [] for entry in load_sheet(path)]
-    labels = set(frame["label"])
-    if args.baseline and args.baseline not in labels:
-        raise InputError(
-            f"baseline {args.baseline!r} is not a model in the measurements",
-            expected="one of: " + ", ".join(sorted(labels)[:20]) + (" ..." if len(labels) > 20 else ""),
-        )
-    prefer = args.prefer or ("repriced" if args.measurements else "published")
+    prefer = args.prefer or ("repriced" if args.measurements or args.source else "published")
     options = CompareOptions(
         baseline=args.baseline,
         resamples=args.resamples,
@@ -69,7 +116,13 @@ def run_compare(args: argparse.Namespace) -> str:
         cost_of_pass=args.cost_of_pass,
         prefer_published=prefer == "published",
     )
-    result = compare_measurements(frame, price_sources(args.refresh_prices), custom, as_of=args.as_of, options=options)
+    if args.source:
+        result = _from_clickhouse(args, custom, options)
+    else:
+        result = comparison_of(
+            args.measurements, custom, options, as_of=args.as_of, refresh=args.refresh_prices, engine=args.engine
+        )
+        check_baseline(args.baseline, set(result.summary["model"]))
     for model, reason in result.unpriced.items():
         print(
             f"note: no list price for {model} ({reason}); its observed cost_usd is used if it has one", file=sys.stderr

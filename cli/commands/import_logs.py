@@ -8,7 +8,7 @@ import io
 import json
 from pathlib import Path
 
-from cli.common import write_atomically
+from cli.common import read_text, write_atomically
 from harness.importers import FORMATS, Imported, ImportOptions, import_log, parse_results
 from harness.store import Attempt, Run, Store, new_run_id, now_iso, settings_json
 from inputs.safe_cells import neutralise
@@ -49,15 +49,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--label", help="label in comparisons (default: the model)")
     p.add_argument("--skip-bad", action="store_true", help="leave malformed lines out instead of stopping")
     p.set_defaults(run=run_import)
-
-
-def _read(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror})", file=path) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", file=path, expected="a UTF-8 file") from None
 
 
 def _mapping(pairs: list[str]) -> dict[str, str]:
@@ -145,7 +136,7 @@ def _to_store(path: str, records: list[dict], source_name: str, args: argparse.N
 
 
 def run_import(args: argparse.Namespace) -> str:
-    results = parse_results(_read(args.results), args.results) if args.results else None
+    results = parse_results(read_text(args.results), args.results) if args.results else None
     options = ImportOptions(
         fmt=args.fmt,
         success_field=args.success_field,
@@ -155,7 +146,7 @@ def run_import(args: argparse.Namespace) -> str:
         model=args.model,
         skip_bad=args.skip_bad,
     )
-    imported = import_log(_read(args.log), args.log, options)
+    imported = import_log(read_text(args.log), args.log, options)
     records = _records(imported, args)
     # Check the result with the measurement loader before anything is written.
     parse_measurements(_as_text(records, "csv").encode(), f"{args.log} (as imported)")
