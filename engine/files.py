@@ -13,7 +13,7 @@ check fails, by reading the file up to that record.
 from __future__ import annotations
 
 import csv
-import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +45,8 @@ class FileSource:
     notes: tuple[str, ...]
     dropped: tuple[str, ...] = ()
     """CSV: placeholder names of Excel's trailing unnamed columns (each must be empty)."""
+    width: int = 0
+    """CSV: the number of named columns in the header."""
 
     def line(self, row: int) -> int:
         """The line (CSV, JSON Lines) or row (Parquet) of record ``row`` (from 0), as an editor shows it."""
@@ -59,9 +61,87 @@ class FileSource:
     def line_word(self) -> str:
         return "row" if self.fmt == "parquet" else "line"
 
+    @property
+    def empty(self) -> tuple[str, str]:
+        if self.fmt == "csv":
+            return "a header but no data rows", "at least one row under the header"
+        return "no data rows", "at least one row"
+
+    def explain(self, exc: Exception) -> InputError | None:
+        """The pandas reader's message for a file DuckDB's reader refused (None: not a file problem)."""
+        text = str(exc)
+        if "unicode" in text.lower() or "utf-8" in text.lower():
+            return utf8_error(self.path, self.name)
+        if self.fmt == "csv" and "CSV Error" in text:
+            ragged = first_ragged(self.path, self.width, len(self.dropped), self.name)
+            if ragged is not None:
+                line, fields, width = ragged
+                return InputError(
+                    f"malformed CSV: {fields} fields where the header has {width}",
+                    file=self.name,
+                    line=line,
+                    expected="the same number of fields on every line",
+                )
+            return InputError(f"malformed CSV ({_short(exc)})", file=self.name)
+        if self.fmt == "jsonl" and ("JSON" in text or "json" in text):
+            return InputError(f"malformed JSON Lines ({_short(exc)})", file=self.name)
+        return None
+
 
 def file_format(path: Path) -> str | None:
     return FORMATS.get(path.suffix.lower())
+
+
+def utf8_error(path: Path, name: str) -> InputError | None:
+    """The pandas reader's error for the first byte that is not UTF-8, read a block at a time."""
+    offset = newlines = 0
+    pending = b""
+    with path.open("rb") as fh:
+        while True:
+            block = fh.read(1 << 20)
+            data = pending + block
+            try:
+                data.decode("utf-8")
+                pending = b""
+            except UnicodeDecodeError as exc:
+                cut_short = exc.reason == "unexpected end of data" and block
+                if not cut_short:
+                    at = offset + exc.start
+                    return InputError(
+                        f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {at})",
+                        file=name,
+                        line=newlines + data[: exc.start].count(b"\n") + 1,
+                        expected="a UTF-8 file (save it as 'CSV UTF-8')",
+                    )
+                pending = data[exc.start :]
+                data = data[: exc.start]
+            offset += len(data)
+            newlines += data.count(b"\n")
+            if not block:
+                return None
+
+
+def first_ragged(path: Path, width: int, dropped: int, name: str) -> tuple[int, int, int] | None:
+    """(line, fields, header fields) of the first CSV record whose field count differs from the header's.
+
+    ``measurements.load.CsvLines.first_ragged``, reading the file as a stream.
+    """
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        last = 0
+        header = False
+        try:
+            for record in reader:
+                start, last = last + 1, reader.line_num
+                if not any(field.strip() for field in record):
+                    continue
+                if not header:
+                    header = True
+                elif len(safe_csv.trim(record, width, dropped)) != width:
+                    return start, len(record), width
+        except csv.Error as exc:
+            raise InputError(f"malformed CSV ({exc})", file=name, line=last + 1) from None
+    return None
 
 
 def _shape(columns: list[str], name: str) -> str:
@@ -128,26 +208,36 @@ def _first_line(path: Path, name: str) -> str:
 
 
 def _csv_source(backend: DuckDBBackend, path: Path, name: str, index: int) -> FileSource:
-    header, dropped = safe_csv.header(_first_line(path, name), name)
-    shape = _shape(header, name)
+    try:
+        header, dropped = safe_csv.header(_first_line(path, name), name)
+        shape = _shape(header, name)
+    except InputError as problem:
+        # The pandas reader decodes the whole file before it reads the header.
+        raise (utf8_error(path, name) or problem) from None
     placeholders = [f"_unnamed_{i}" for i in range(dropped)]
     columns = ", ".join(f"{_literal(c)}: 'VARCHAR'" for c in [*header, *placeholders])
     known = _known(shape)
     kept = [c for c in header if c in known]
     select = ", ".join(f"{_quote(c)}" for c in [*kept, *placeholders])
+    # null_padding: a short line's missing fields are missing values, as pandas reads them.
     source = (
         f"read_csv({_literal(str(path))}, header = true, columns = {{{columns}}}, auto_detect = false, "
-        f"delim = ',', quote = '\"', escape = '\"', max_line_size = {MAX_LINE_BYTES}, encoding = 'utf-8')"
+        f"delim = ',', quote = '\"', escape = '\"', max_line_size = {MAX_LINE_BYTES}, encoding = 'utf-8', "
+        "null_padding = true)"
     )
+    first, rest = _quote(header[0]), [_quote(c) for c in [*header[1:], *placeholders]]
+    # A line of blanks is skipped by pandas; DuckDB reads it as a record with one blank field.
+    blank = f"trim({first}) = ''" + "".join(f" AND {c} IS NULL" for c in rest)
     view = f"tk_file_{index}"
     # Row numbers follow the file only if DuckDB keeps the scan in order.
     backend.sql("SET preserve_insertion_order = true")
     backend.sql(
-        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {select}, "
-        f"(row_number() OVER () - 1) + {index << FILE_BITS} AS _row FROM {source}"
+        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {select}, _row FROM ("
+        f"SELECT *, (row_number() OVER () - 1) + {index << FILE_BITS} AS _row FROM {source}) "
+        f"WHERE NOT coalesce({blank}, FALSE)"
     )
-    layout = Layout(dict.fromkeys(kept, "csv"), shape)
-    return FileSource(path, name, "csv", view, layout, _notes(header, shape, name), tuple(placeholders))
+    layout = Layout(dict.fromkeys(kept, "csv"), shape, tuple(placeholders))
+    return FileSource(path, name, "csv", view, layout, _notes(header, shape, name), tuple(placeholders), len(header))
 
 
 def _jsonl_source(backend: DuckDBBackend, path: Path, name: str, index: int) -> FileSource:
@@ -174,9 +264,26 @@ def _jsonl_source(backend: DuckDBBackend, path: Path, name: str, index: int) -> 
     columns = sorted(str(k) for k in keys.column("k").to_pylist())
     row = not_object.column("r")[0].as_py()
     if row is not None:
-        source_file = FileSource(path, name, "jsonl", base, Layout({}, PER_ATTEMPT_SHAPE), ())
+        value = backend.con.sql(f"SELECT CAST(json AS VARCHAR) AS j FROM {base} WHERE _row = {int(row)}").to_pyarrow()
         raise InputError(
-            "not a JSON object", file=name, line=source_file.line(int(row)), expected="one JSON object per line"
+            "not a JSON object",
+            file=name,
+            line=_jsonl_line(path, int(row) & ((1 << FILE_BITS) - 1)),
+            found=json.loads(value.column("j")[0].as_py()),
+            expected="one JSON object per line",
+        )
+    twice = backend.con.sql(
+        f"SELECT _row, json_keys(json) AS k FROM {base} "
+        "WHERE len(json_keys(json)) <> len(list_distinct(json_keys(json))) ORDER BY _row LIMIT 1"
+    ).to_pyarrow()
+    if twice.num_rows:
+        seen: set[str] = set()
+        key = next(k for k in twice.column("k")[0].as_py() if k in seen or seen.add(k))
+        raise InputError(
+            f"not accepted JSON: the key {key!r} twice in one object",
+            file=name,
+            line=_jsonl_line(path, int(twice.column("_row")[0].as_py()) & ((1 << FILE_BITS) - 1)),
+            expected="finite numbers, unique keys",
         )
     shape = _shape(columns, name)
     known = [c for c in columns if c in _known(shape)]
@@ -296,7 +403,7 @@ def _jsonl_line(path: Path, record: int) -> int:
     """Line of JSON Lines record ``record`` (from 0; blank lines are not records)."""
     seen = -1
     with path.open("rb") as fh:
-        for number, line in enumerate(io.BufferedReader(fh), start=1):  # type: ignore[arg-type]
+        for number, line in enumerate(fh, start=1):
             if line.strip():
                 seen += 1
                 if seen == record:

@@ -61,6 +61,8 @@ class Layout:
     """Measurement column -> kind (see the module docstring); unknown columns are left out."""
     shape: str
     """``per-attempt`` or ``aggregated`` (``measurements.load``'s two shapes)."""
+    unnamed: tuple[str, ...] = ()
+    """Columns with no name in the header (Excel's trailing ones): each must be empty."""
 
     @property
     def spec(self) -> tuple[Column, ...]:
@@ -176,7 +178,10 @@ def canonical(raw: ir.Table, layout: Layout) -> ir.Table:
 def rules(raw: ir.Table, layout: Layout, limits: Limits) -> list[Rule]:
     """The pandas reader's checks, in its order (the first failing one is reported)."""
     kinds = layout.kinds
-    out: list[Rule] = []
+    out: list[Rule] = [
+        Rule("a value in a column with no name", None, "a header name for every column", raw[c].notnull(), None)
+        for c in layout.unnamed
+    ]
     numbers: dict[str, ir.FloatingValue] = {}
     for col in layout.spec:
         if col.name not in kinds:
@@ -194,7 +199,9 @@ def rules(raw: ir.Table, layout: Layout, limits: Limits) -> list[Rule]:
             out.append(Rule("negative value", col.name, NUMBER, value < 0, col.name))
             if col.kind == "integer":
                 whole = "a whole number (no fractions)"
-                out.append(Rule("not a whole number", col.name, whole, present & (value != value.round()), col.name))
+                # A remainder, not a rounding: rounding casts to an integer, which 1e23 overflows.
+                fraction = (value % 1.0) != 0
+                out.append(Rule("not a whole number", col.name, whole, present & fraction, col.name))
         elif col.kind == "text" and col.name in _required(layout):
             text = _text(raw, col.name, kind)
             out.append(Rule("empty value", col.name, f"a {col.name} on every row", text.isnull() | (text == ""), None))

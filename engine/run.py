@@ -133,7 +133,7 @@ def compare_files(
             Part(
                 backend.table(f.view),
                 f.layout,
-                Where(f.name, f.line, f.line_word, json_values=f.fmt == "jsonl"),
+                Where(f.name, f.line, f.line_word, json_values=f.fmt == "jsonl", explain=f.explain, empty=f.empty),
                 f.notes,
             )
             for f in files

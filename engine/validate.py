@@ -33,6 +33,10 @@ class Where:
     word: str = "line"
     json_values: bool = False
     """Found values are JSON text (a JSON Lines file): quote them as the parsed value."""
+    explain: Callable[[Exception], InputError | None] = lambda exc: None
+    """The one-line error for a failure of the engine's own reader (a malformed file), if it is one."""
+    empty: tuple[str, str] = ("no data rows", "at least one row")
+    """Message and expectation when the source has no rows."""
 
 
 def _found(value: Any, json_values: bool) -> Any:
@@ -48,12 +52,12 @@ def _found(value: Any, json_values: bool) -> Any:
     return value
 
 
-def _fail(backend: Backend, raw: ir.Table, where: Where, rule: Rule, row: int) -> InputError:
+def _fail(backend: Backend, raw: ir.Table, where: Where, rule: Rule, row: int, kind: str) -> InputError:
     found: Any = None
     if rule.found is not None:
         picked = backend.execute(raw.filter(raw._row == row).select(value=raw[rule.found].cast("string")).limit(1))
         text = picked["value"].iloc[0] if len(picked) else None
-        found = _typed_found(text, where.json_values)
+        found = _typed_found(text, kind, where.json_values)
     return InputError(
         rule.message,
         file=where.name,
@@ -65,16 +69,27 @@ def _fail(backend: Backend, raw: ir.Table, where: Where, rule: Rule, row: int) -
     )
 
 
-def _typed_found(text: Any, json_values: bool) -> Any:
-    """A found value as the pandas reader quotes it: numbers plain, text quoted."""
+def _typed_found(text: Any, kind: str, json_values: bool) -> Any:
+    """A found value as the pandas reader quotes it: numbers plain, text quoted, lists as lists."""
     value = _found(text, json_values)
-    if isinstance(value, str) and not json_values:
+    if not isinstance(value, str) or json_values:
+        return value
+    if kind == "bool":
+        return value.lower() == "true"
+    if kind == "other":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    if kind in ("csv", "number"):
         stripped = value.strip()
         for parse in (int, float):
             try:
-                return parse(stripped)
+                number = parse(stripped)
             except ValueError:
                 continue
+            # pandas reads "inf" as a number but keeps "nan" as the text it is.
+            return number if number == number else value
     return value
 
 
@@ -84,9 +99,10 @@ def _per_row(raw: ir.Table, bad: ir.BooleanValue) -> ir.BooleanColumn:
     return column.fill_null(False)
 
 
-def _locate(backend: Backend, raw: ir.Table, rule: Rule, where: Where) -> InputError:
+def _locate(backend: Backend, raw: ir.Table, layout: Layout, rule: Rule, where: Where) -> InputError:
     first = backend.execute(raw.filter(_per_row(raw, rule.bad)).aggregate(row=raw._row.min()))
-    return _fail(backend, raw, where, rule, int(first["row"].iloc[0]))
+    kind = layout.kinds.get(rule.found or "", "string")
+    return _fail(backend, raw, where, rule, int(first["row"].iloc[0]), kind)
 
 
 def _duplicates(backend: Backend, raw: ir.Table, layout: Layout, where: Where) -> None:
@@ -130,17 +146,27 @@ def check(backend: Backend, raw: ir.Table, layout: Layout, limits: Limits, where
     keyed = raw.mutate(
         _provider=canonical_text(raw, layout, "provider").fill_null(""), _model=canonical_text(raw, layout, "model")
     )
-    flags = backend.execute(
-        keyed.group_by(["_provider", "_model"]).aggregate(
-            **{f"r{i}": _per_row(raw, rule.bad).any() for i, rule in enumerate(checks)}
+    try:
+        flags = backend.execute(
+            keyed.group_by(["_provider", "_model"]).aggregate(
+                **{f"r{i}": _per_row(raw, rule.bad).any() for i, rule in enumerate(checks)}
+            )
         )
-    )
+    except InputError:
+        raise
+    except Exception as exc:
+        explained = where.explain(exc)
+        if explained is None:
+            raise
+        raise explained from None
+    if flags.empty:
+        raise InputError(where.empty[0], file=where.name, expected=where.empty[1])
     failed = [i for i in range(len(checks)) if bool(flags[f"r{i}"].fillna(False).any())]
     if failed and failed[0] < len(early):
-        raise _locate(backend, raw, checks[failed[0]], where)
+        raise _locate(backend, raw, layout, checks[failed[0]], where)
     _duplicates(backend, raw, layout, where)
     if failed:
-        raise _locate(backend, raw, checks[failed[0]], where)
+        raise _locate(backend, raw, layout, checks[failed[0]], where)
     return sorted(
         (str(p), str(m)) for p, m in zip(flags["_provider"], flags["_model"], strict=True) if isinstance(m, str)
     )

@@ -152,7 +152,10 @@ def read_parquet(path: str | Path, data: bytes | None = None) -> Measurements:
     for column_name, column in zip(names, table.columns, strict=True):
         if pa.types.is_dictionary(column.type):
             column = column.cast(column.type.value_type)
-        columns[column_name] = column.to_pandas()
+        if pa.types.is_nested(column.type):  # lists and structs as Python values, quoted as such
+            columns[column_name] = pd.Series(column.to_pylist(), dtype=object)
+        else:
+            columns[column_name] = column.to_pandas()
     frame = pd.DataFrame(columns)
     return _validate(frame, ParquetRows(len(frame)), name)
 
@@ -287,7 +290,7 @@ def _numeric(frame: pd.DataFrame, col: Column, name: str, lines: Lines) -> np.nd
     raw = frame[col.name]
     dates = pd.api.types.is_datetime64_any_dtype(raw) or pd.api.types.is_timedelta64_dtype(raw)
     if dates and (pos := _first_bad(raw.notna().to_numpy())) is not None:
-        raise _fail("not a number", name, lines, pos, col.name, raw.astype(str), "a non-negative number")
+        raise _fail("not a number", name, lines, pos, col.name, raw.map(str), "a non-negative number")
     if raw.dtype == bool or raw.dtype == object:
         # JSON true/false would otherwise pass as 1/0.
         is_bool = raw.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)

@@ -184,7 +184,9 @@ def compile_cells(
         cells.extend((provider, model, *cell) for cell in _reference_cells(candidates, builder))
     table = builder.frame()
     cell_frame = pd.DataFrame.from_records(cells, columns=CELL_COLUMNS).astype(
-        {"cell_known": bool, **dict.fromkeys(CELL_COLUMNS[3:], "int64")}
+        {"provider_ref": str, "model_ref": str, "cell_known": bool, **dict.fromkeys(CELL_COLUMNS[3:], "int64")}
     )
-    id_frame = pd.DataFrame.from_records(ids, columns=["provider_ref", "model_ref", "provider_id", "model_id"])
+    id_frame = pd.DataFrame.from_records(ids, columns=["provider_ref", "model_ref", "provider_id", "model_id"]).astype(
+        str
+    )
     return PriceCells(cell_frame, tier_bands(table), table, id_frame, unpriced, notes)

@@ -12,7 +12,17 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from engine_data import BASES, CUSTOM, O3_COMPONENTS, TIERED_COMPONENTS, TODAY, TOTALS, write_csv, write_jsonl, write_parquet
+from engine_data import (
+    BASES,
+    CUSTOM,
+    O3_COMPONENTS,
+    TIERED_COMPONENTS,
+    TODAY,
+    TOTALS,
+    write_csv,
+    write_jsonl,
+    write_parquet,
+)
 
 from engine.backends import ChdbBackend
 from engine.mappings import MappingOptions
@@ -159,7 +169,9 @@ def test_several_files_keep_their_order(files: dict[str, Path], tmp_path: Path) 
     second = write_csv(tmp_path / "more.csv")
     with contextlib.redirect_stderr(io.StringIO()):
         frames = [read_measurements(p).frame for p in (files["csv"], second)]
-    reference = compare_measurements(pd.concat(frames, ignore_index=True), SOURCES, CUSTOM, today=TODAY, options=OPTIONS)
+    reference = compare_measurements(
+        pd.concat(frames, ignore_index=True), SOURCES, CUSTOM, today=TODAY, options=OPTIONS
+    )
     comparison, _ = compare_files([files["parquet"], second], SOURCES, CUSTOM, today=TODAY, options=OPTIONS)
     assert_same(reference.summary, comparison.summary)
 
