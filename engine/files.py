@@ -277,8 +277,8 @@ def _jsonl_source(backend: DuckDBBackend, path: Path, name: str, index: int) -> 
         "WHERE len(json_keys(json)) <> len(list_distinct(json_keys(json))) ORDER BY _row LIMIT 1"
     ).to_pyarrow()
     if twice.num_rows:
-        seen: set[str] = set()
-        key = next(k for k in twice.column("k")[0].as_py() if k in seen or seen.add(k))
+        keys = twice.column("k")[0].as_py()
+        key = next(k for i, k in enumerate(keys) if k in keys[:i])
         raise InputError(
             f"not accepted JSON: the key {key!r} twice in one object",
             file=name,

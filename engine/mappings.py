@@ -80,6 +80,15 @@ def _json_string(json: str, a: str, b: str) -> str:  # type: ignore[empty-body]
     """ClickHouse: a string two levels down a JSON text ('' when absent)."""
 
 
+TIMESTAMP = dt.Timestamp()
+"""Ibis reads the UDF annotations below as data types."""
+
+
+@ibis.udf.scalar.builtin(name="toUnixTimestamp64Micro")
+def _micros64(ts: TIMESTAMP) -> int:  # type: ignore[valid-type,empty-body]
+    """ClickHouse: microseconds since 1970 of a DateTime64 (epoch_seconds would cut to whole seconds)."""
+
+
 @ibis.udf.scalar.builtin(name="JSONExtractRaw")
 def _json_raw(json: str, a: str, b: str, c: str) -> str:  # type: ignore[empty-body]
     """ClickHouse: the raw JSON three levels down ('' when absent)."""
@@ -135,7 +144,8 @@ def _attempts(
     calls: ir.Table, options: MappingOptions, results: ir.Table | None, with_cost: bool
 ) -> tuple[ir.Table, Layout]:
     """Sum calls (columns ``attempt_key``, ``task``, ``success_text``, the token columns, ``cost``,
-    ``start``, ``end``, and ``has_<kind>`` flags for optional kinds) into one row per attempt."""
+    ``start``, ``start_us`` and ``end_us`` (microseconds since 1970), and ``has_<kind>`` flags for
+    optional kinds) into one row per attempt."""
     optional = ("cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens", "reasoning_tokens")
     sums: dict[str, ir.Value] = {}
     for column in TOKEN_COLUMNS:
@@ -147,10 +157,9 @@ def _attempts(
     sums["calls"] = calls.count().cast("float64")
     if with_cost:
         sums["cost_usd"] = calls.cost.cast("float64").sum()
-    start = calls.start.cast(dt.Timestamp(timezone="UTC"))
-    end = calls.end.cast(dt.Timestamp(timezone="UTC"))
-    sums["first"] = start.min()
-    sums["last"] = end.max()
+    sums["first"] = calls.start.min()
+    sums["first_us"] = calls.start_us.cast("int64").min()
+    sums["last_us"] = calls.end_us.cast("int64").max()
     sums["success_text"] = calls.success_text.max()
     grouped = calls.group_by(["attempt_key", "task", "model", "provider"]).aggregate(**sums)
     raw = grouped.select(
@@ -161,9 +170,9 @@ def _attempts(
         **{c: grouped[c] for c in TOKEN_COLUMNS},
         calls=grouped.calls,
         **({"cost_usd": grouped.cost_usd} if with_cost else {}),
-        latency_s=grouped["last"].epoch_seconds() - grouped["first"].epoch_seconds(),
+        latency_s=(grouped.last_us - grouped.first_us) / 1e6,
         timestamp=grouped["first"],
-        _row=_micros(grouped["first"]),
+        _row=grouped.first_us,
     )
     kinds = dict.fromkeys([*TOKEN_COLUMNS, "calls", "latency_s", *(["cost_usd"] if with_cost else [])], "number")
     kinds.update(model="string", provider="string", task_id="string", success="string", timestamp="timestamp")
@@ -228,7 +237,8 @@ def langfuse(t: ir.Table, options: MappingOptions, results: ir.Table | None = No
         has_reasoning_tokens=has_reasoning,
         cost=calls.total_cost,
         start=calls.start_time,
-        end=calls.end_time.fill_null(calls.start_time),
+        start_us=_micros64(calls.start_time),
+        end_us=_micros64(calls.end_time.fill_null(calls.start_time)),
     )
     return _attempts(prepared, options, results, with_cost=True)
 
@@ -262,7 +272,8 @@ def litellm(t: ir.Table, options: MappingOptions, results: ir.Table | None = Non
         has_reasoning_tokens=_present(reasoning_raw).notnull(),
         cost=calls.spend,
         start=calls.start_time,
-        end=calls.end_time,
+        start_us=_micros64(calls.start_time),
+        end_us=_micros64(calls.end_time),
     )
     return _attempts(prepared, options, results, with_cost=True)
 
@@ -292,9 +303,6 @@ def otel(t: ir.Table, options: MappingOptions, results: ir.Table | None = None) 
     )
     provider_name = attribute("gen_ai.provider.name").fill_null(attribute("gen_ai.system"))
     provider = provider_name.substitute(OTEL_PROVIDERS)
-    ended = t.Timestamp.cast(dt.Timestamp(timezone="UTC", scale=9)) + (t.Duration.cast("int64") // 1000).as_interval(
-        "us"
-    )
     prepared = t.select(
         attempt_key=t.TraceId,
         task=lookup(options.task_field) if options.task_field else t.TraceId,
@@ -312,7 +320,8 @@ def otel(t: ir.Table, options: MappingOptions, results: ir.Table | None = None) 
         reasoning_tokens=number("gen_ai.usage.reasoning.output_tokens"),
         has_reasoning_tokens=attribute("gen_ai.usage.reasoning.output_tokens").notnull(),
         start=t.Timestamp,
-        end=ended,
+        start_us=_micros64(t.Timestamp),
+        end_us=_micros64(t.Timestamp) + t.Duration.cast("int64") // 1000,
         _keep=attribute("gen_ai.operation.name").isin(MODEL_CALLS) & ~failed,
     )
     prepared = prepared.filter(prepared._keep).drop("_keep")

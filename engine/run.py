@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import httpx
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
@@ -185,10 +186,11 @@ def compare_clickhouse(
     today: date | None = None,
     options: CompareOptions | None = None,
     progress: Progress = _silent,
+    client: httpx.Client | None = None,
 ) -> Comparison:
     """A comparison of a table on a ClickHouse server, priced and summed on the server."""
     address = parse_source(source)
-    backend = ClickHouseDialect(HttpRunner(address))
+    backend = ClickHouseDialect(HttpRunner(address, client))
     part = table_part(
         backend,
         check_name(table),

@@ -23,6 +23,8 @@ import json
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -48,6 +50,7 @@ COLUMNS = [
 ]
 # label, model, provider, task, attempt, success, input, cache read, cache write, output, reasoning,
 # calls, cost_usd, latency, timestamp ("" = not reported)
+# fmt: off
 ROWS: list[tuple[object, ...]] = [
     # 20,000 uncached x 1.00 + 20,000 x 0.10 + 10,000 x 1.25 + 4,000 x 4.00 + 1,000 x 8.00 + 1 call x 0.50/1000 = $0.059
     (
@@ -192,6 +195,7 @@ ROWS: list[tuple[object, ...]] = [
     # recorded: $0.35
     ("gpt-4o", "gpt-4o", "openai", "t2", 2, "true", 100_000, "", "", 10_000, "", "", "", "", "2025-08-01T00:00:00Z"),
 ]
+# fmt: on
 TOTALS = {
     "tiered": 0.059 + 0.661 + 0.4085,
     "o3": 0.925 + 0.205,
@@ -288,3 +292,19 @@ def arrow_table(rows: list[tuple[object, ...]] = ROWS) -> pa.Table:
 def write_parquet(path: Path, rows: list[tuple[object, ...]] = ROWS) -> Path:
     pq.write_table(arrow_table(rows), path)
     return path
+
+
+def assert_same(reference: pd.DataFrame, other: pd.DataFrame) -> None:
+    """Same columns, rows and values: text equal, numbers within 1e-9 relative (sums in another order)."""
+    assert list(other.columns) == list(reference.columns)
+    assert other["model"].tolist() == reference["model"].tolist()
+    for column in reference.columns:
+        a, b = reference[column], other[column]
+        if pd.api.types.is_float_dtype(a) or pd.api.types.is_float_dtype(b):
+            x, y = a.to_numpy(dtype=float), b.to_numpy(dtype=float)
+            assert np.array_equal(np.isnan(x), np.isnan(y)), column
+            finite = np.isfinite(x)
+            assert np.array_equal(x[~finite & ~np.isnan(x)], y[~finite & ~np.isnan(y)]), column
+            np.testing.assert_allclose(y[finite], x[finite], rtol=1e-9, atol=0, err_msg=column)
+        else:
+            assert b.astype(str).tolist() == a.astype(str).tolist(), column

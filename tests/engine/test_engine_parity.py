@@ -19,6 +19,7 @@ from engine_data import (
     TIERED_COMPONENTS,
     TODAY,
     TOTALS,
+    assert_same,
     write_csv,
     write_jsonl,
     write_parquet,
@@ -66,22 +67,6 @@ def chdb_path(path: Path, options: CompareOptions = OPTIONS) -> Comparison:
         return compare_parts(backend, [part], SOURCES, CUSTOM, today=TODAY, options=options)
     finally:
         backend.close()
-
-
-def assert_same(reference: pd.DataFrame, other: pd.DataFrame) -> None:
-    """Same columns, rows and values: text equal, numbers within 1e-9 relative (sums in another order)."""
-    assert list(other.columns) == list(reference.columns)
-    assert other["model"].tolist() == reference["model"].tolist()
-    for column in reference.columns:
-        a, b = reference[column], other[column]
-        if pd.api.types.is_float_dtype(a) or pd.api.types.is_float_dtype(b):
-            x, y = a.to_numpy(dtype=float), b.to_numpy(dtype=float)
-            assert np.array_equal(np.isnan(x), np.isnan(y)), column
-            finite = np.isfinite(x)
-            assert np.array_equal(x[~finite & ~np.isnan(x)], y[~finite & ~np.isnan(y)]), column
-            np.testing.assert_allclose(y[finite], x[finite], rtol=1e-9, atol=0, err_msg=column)
-        else:
-            assert b.astype(str).tolist() == a.astype(str).tolist(), column
 
 
 @pytest.fixture(scope="module")
