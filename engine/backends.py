@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
@@ -36,10 +37,28 @@ CLICKHOUSE_SETTINGS = {
 }
 
 
+TIMESTAMP = dt.Timestamp()
+"""Ibis reads the annotations of the functions below as data types."""
+
+
+@ibis.udf.scalar.builtin(name="epoch_us")
+def _duckdb_epoch_us(ts: TIMESTAMP) -> int:  # type: ignore[valid-type,empty-body]
+    """DuckDB: microseconds since 1970 (Ibis's epoch_seconds casts through the session zone, 13x slower)."""
+
+
+@ibis.udf.scalar.builtin(name="toUnixTimestamp64Micro")
+def clickhouse_epoch_us(ts: TIMESTAMP) -> int:  # type: ignore[valid-type,empty-body]
+    """ClickHouse: microseconds since 1970 of a DateTime64 (toRelativeSecondNum cuts to whole seconds)."""
+
+
 class Backend(Protocol):
     """Runs Ibis expressions; holds the small lookup tables the pricing joins."""
 
     dialect: str
+
+    def epoch_us(self, ts: ir.TimestampValue) -> ir.IntegerValue:
+        """Microseconds since 1970 of a timestamp, in this engine's fastest spelling."""
+        ...
 
     def relation(self, name: str, frame: pd.DataFrame) -> ir.Table:
         """A small table (price cells, tier bands) the next expressions may join."""
@@ -74,6 +93,9 @@ class DuckDBBackend:
 
     def sql(self, query: str) -> None:
         self.con.raw_sql(query)
+
+    def epoch_us(self, ts: ir.TimestampValue) -> ir.IntegerValue:
+        return _duckdb_epoch_us(ts)
 
     def table(self, name: str) -> ir.Table:
         return self.con.table(name)
@@ -132,6 +154,9 @@ class ClickHouseDialect:
     def __init__(self, run: Callable[[str], pd.DataFrame]) -> None:
         self._run = run
         self._inline: dict[str, str] = {}
+
+    def epoch_us(self, ts: ir.TimestampValue) -> ir.IntegerValue:
+        return clickhouse_epoch_us(ts.cast(dt.Timestamp(timezone="UTC", scale=6)))
 
     def relation(self, name: str, frame: pd.DataFrame) -> ir.Table:
         schema = ibis.Schema.from_pyarrow(pa.Table.from_pandas(frame, preserve_index=False).schema)

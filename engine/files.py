@@ -304,7 +304,9 @@ def _jsonl_source(backend: DuckDBBackend, path: Path, name: str, index: int) -> 
 def _kind(arrow_type: pa.DataType) -> str:
     if pa.types.is_boolean(arrow_type):
         return "bool"
-    if pa.types.is_integer(arrow_type) or pa.types.is_floating(arrow_type) or pa.types.is_decimal(arrow_type):
+    if pa.types.is_integer(arrow_type):
+        return "integer"
+    if pa.types.is_floating(arrow_type) or pa.types.is_decimal(arrow_type):
         return "number"
     if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
         return "string"
@@ -346,7 +348,7 @@ def _parquet_source(backend: DuckDBBackend, path: Path, name: str, index: int) -
         kind = _kind(schema.field(original).type)
         kinds[clean] = kind
         # Unsigned counts would overflow a subtraction; every number is read as a double.
-        value = f"CAST({_quote(original)} AS DOUBLE)" if kind == "number" else _quote(original)
+        value = f"CAST({_quote(original)} AS DOUBLE)" if kind in ("integer", "number") else _quote(original)
         if kind == "string" and pa.types.is_dictionary(schema.field(original).type):
             value = f"CAST({_quote(original)} AS VARCHAR)"
         select.append(f"{value} AS {_quote(clean)}")

@@ -45,6 +45,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from engine import MAPPINGS
+from engine.backends import clickhouse_epoch_us
 from engine.parse import Layout
 from measurements.load import PER_ATTEMPT_SHAPE
 from measurements.schema import PER_ATTEMPT
@@ -80,15 +81,6 @@ def _json_string(json: str, a: str, b: str) -> str:  # type: ignore[empty-body]
     """ClickHouse: a string two levels down a JSON text ('' when absent)."""
 
 
-TIMESTAMP = dt.Timestamp()
-"""Ibis reads the UDF annotations below as data types."""
-
-
-@ibis.udf.scalar.builtin(name="toUnixTimestamp64Micro")
-def _micros64(ts: TIMESTAMP) -> int:  # type: ignore[valid-type,empty-body]
-    """ClickHouse: microseconds since 1970 of a DateTime64 (epoch_seconds would cut to whole seconds)."""
-
-
 @ibis.udf.scalar.builtin(name="JSONExtractRaw")
 def _json_raw(json: str, a: str, b: str, c: str) -> str:  # type: ignore[empty-body]
     """ClickHouse: the raw JSON three levels down ('' when absent)."""
@@ -97,6 +89,8 @@ def _json_raw(json: str, a: str, b: str, c: str) -> str:  # type: ignore[empty-b
 def _kind(dtype: dt.DataType) -> str:
     if dtype.is_boolean():
         return "bool"
+    if dtype.is_integer():
+        return "integer"
     if dtype.is_numeric():
         return "number"
     if dtype.is_string():
@@ -237,8 +231,8 @@ def langfuse(t: ir.Table, options: MappingOptions, results: ir.Table | None = No
         has_reasoning_tokens=has_reasoning,
         cost=calls.total_cost,
         start=calls.start_time,
-        start_us=_micros64(calls.start_time),
-        end_us=_micros64(calls.end_time.fill_null(calls.start_time)),
+        start_us=clickhouse_epoch_us(calls.start_time),
+        end_us=clickhouse_epoch_us(calls.end_time.fill_null(calls.start_time)),
     )
     return _attempts(prepared, options, results, with_cost=True)
 
@@ -272,8 +266,8 @@ def litellm(t: ir.Table, options: MappingOptions, results: ir.Table | None = Non
         has_reasoning_tokens=_present(reasoning_raw).notnull(),
         cost=calls.spend,
         start=calls.start_time,
-        start_us=_micros64(calls.start_time),
-        end_us=_micros64(calls.end_time),
+        start_us=clickhouse_epoch_us(calls.start_time),
+        end_us=clickhouse_epoch_us(calls.end_time),
     )
     return _attempts(prepared, options, results, with_cost=True)
 
@@ -320,8 +314,8 @@ def otel(t: ir.Table, options: MappingOptions, results: ir.Table | None = None) 
         reasoning_tokens=number("gen_ai.usage.reasoning.output_tokens"),
         has_reasoning_tokens=attribute("gen_ai.usage.reasoning.output_tokens").notnull(),
         start=t.Timestamp,
-        start_us=_micros64(t.Timestamp),
-        end_us=_micros64(t.Timestamp) + t.Duration.cast("int64") // 1000,
+        start_us=clickhouse_epoch_us(t.Timestamp),
+        end_us=clickhouse_epoch_us(t.Timestamp) + t.Duration.cast("int64") // 1000,
         _keep=attribute("gen_ai.operation.name").isin(MODEL_CALLS) & ~failed,
     )
     prepared = prepared.filter(prepared._keep).drop("_keep")

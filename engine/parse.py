@@ -6,7 +6,7 @@ column saying how its values are stored:
 - ``csv``: text from a CSV file (an empty or blank field is missing, as pandas reads it);
 - ``string``: text from a typed file or a JSON string (an empty string is a value);
 - ``json``: text of a JSON Lines value, with its JSON type in ``<column>__json``;
-- ``number``, ``bool``, ``timestamp``, ``date``: typed values (Parquet, ClickHouse);
+- ``integer``, ``number``, ``bool``, ``timestamp``, ``date``: typed values (Parquet, ClickHouse);
 - ``other``: any other type (a list, a struct...), refused at its first value.
 
 ``canonical`` parses them exactly as the pandas reader does; ``rules`` lists that reader's
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -30,9 +29,9 @@ from measurements.schema import AGGREGATED, PARTS, PER_ATTEMPT, Column
 from tokenomics.units import TOKEN_COLUMNS
 
 UTC = dt.Timestamp(timezone="UTC")
-EPOCH = date(1970, 1, 1)
-SECONDS_PER_DAY = 86_400
 TEXT_KINDS = ("csv", "string", "json")
+NUMBER_KINDS = ("integer", "number")
+INF = float("inf")
 NUMBER = "a non-negative number"
 YES_NO = "true/false, 1/0, yes/no or pass/fail"
 ISO_TIME = "ISO 8601, e.g. 2025-10-03 or 2025-10-03T14:05:00Z"
@@ -82,6 +81,8 @@ class Rule:
     bad: ir.BooleanValue
     found: str | None
     """Source column whose value the message quotes (None: quote nothing)."""
+    test: ir.BooleanScalar | None = None
+    """An aggregate true when some row breaks the rule, cheaper than ``bad.any()`` (a min or a max)."""
 
 
 def _text(raw: ir.Table, column: str, kind: str) -> ir.StringValue:
@@ -90,13 +91,6 @@ def _text(raw: ir.Table, column: str, kind: str) -> ir.StringValue:
     text = value.cast("string") if kind not in TEXT_KINDS else value
     stripped = text.strip()
     return stripped.nullif("") if kind == "csv" else stripped
-
-
-def canonical_text(raw: ir.Table, layout: Layout, column: str) -> ir.StringValue:
-    """A text column as the canonical rows have it (NULL where the source lacks the column)."""
-    if column not in layout.kinds:
-        return ibis.null("string")
-    return _text(raw, column, layout.kinds[column])
 
 
 def _is_bool(raw: ir.Table, column: str, kind: str) -> ir.BooleanValue:
@@ -109,7 +103,7 @@ def _is_bool(raw: ir.Table, column: str, kind: str) -> ir.BooleanValue:
 
 def _number(raw: ir.Table, column: str, kind: str) -> tuple[ir.FloatingValue, ir.BooleanValue]:
     """(value, present): the value as a double (NULL when missing or not a number)."""
-    if kind == "number":
+    if kind in NUMBER_KINDS:
         value = raw[column].cast("float64")
         present = value.notnull() & ~value.isnan()
         return ibis.ifelse(present, value, ibis.null("float64")), present
@@ -148,38 +142,68 @@ def _success(raw: ir.Table, kind: str) -> tuple[ir.BooleanValue, ir.BooleanValue
     return is_true.fill_null(False), missing, ~missing & ~(is_true | is_false).fill_null(False)
 
 
-def canonical(raw: ir.Table, layout: Layout) -> ir.Table:
-    """The typed rows the pricing needs (``CANONICAL_TYPES``), parsed as ``measurements.load`` does."""
+TEXT_COLUMNS = ("model", "provider", "label", "task_id", "run")
+
+
+def parsed(raw: ir.Table, layout: Layout) -> ir.Table:
+    """Every column parsed once: values, and what the checks need (``<column>__present``, ...).
+
+    One projection the checks and the canonical rows both read, so no value is parsed twice.
+    """
     kinds = layout.kinds
-    values: dict[str, ir.Value] = {"_row": raw["_row"].cast("int64")}
+    cols: dict[str, ir.Value] = {"_row": raw["_row"].cast("int64")}
+    for name in TEXT_COLUMNS:
+        if name in kinds:
+            cols[name] = _text(raw, name, kinds[name])
+    for col in layout.spec:
+        if col.name in kinds and col.kind in ("count", "integer"):
+            value, present = _number(raw, col.name, kinds[col.name])
+            cols[col.name] = value
+            cols[f"{col.name}__present"] = present
+            cols[f"{col.name}__bool"] = _is_bool(raw, col.name, kinds[col.name])
+    if "success" in kinds:
+        value, missing, not_word = _success(raw, kinds["success"])
+        cols["success"], cols["success__missing"], cols["success__not_word"] = value, missing, not_word
+    for name in ("timestamp", "date"):
+        if name in kinds:
+            stamp, present, has_time = _stamp(raw, name, kinds[name])
+            cols[name], cols[f"{name}__present"], cols[f"{name}__time"] = stamp, present, has_time
+    for name in layout.unnamed:
+        cols[name] = raw[name]
+    return raw.select(**cols)
+
+
+def canonical(p: ir.Table, layout: Layout) -> ir.Table:
+    """The typed rows the pricing needs (``CANONICAL_TYPES``) from ``parsed`` columns."""
+    kinds = layout.kinds
+    values: dict[str, ir.Value] = {"_row": p._row}
     for name in ("model", "provider", "label", "task_id"):
-        values[name] = _text(raw, name, kinds[name]) if name in kinds else ibis.null("string")
+        values[name] = p[name] if name in kinds else ibis.null("string")
     for name in (*TOKEN_COLUMNS, "calls", "cost_usd", "latency_s"):
-        values[name] = _number(raw, name, kinds[name])[0] if name in kinds else ibis.null("float64")
+        values[name] = p[name] if name in kinds else ibis.null("float64")
     if layout.shape == "aggregated":
-        values["attempts"] = _number(raw, "attempts", kinds["attempts"])[0].cast("int64")
-        values["successes"] = _number(raw, "successes", kinds["successes"])[0].cast("int64")
+        values["attempts"] = p.attempts.cast("int64")
+        values["successes"] = p.successes.cast("int64")
         stamp_col = "date"
     else:
         values["attempts"] = ibis.literal(1, "int64")
-        values["successes"] = _success(raw, kinds["success"])[0].cast("int64")
+        values["successes"] = p.success.cast("int64")
         stamp_col = "timestamp"
     if stamp_col in kinds:
-        stamp, _, known = _stamp(raw, stamp_col, kinds[stamp_col])
-        values["ts"] = stamp
-        values["time_known"] = known if layout.shape != "aggregated" else ibis.literal(False)
+        values["ts"] = p[stamp_col]
+        values["time_known"] = p[f"{stamp_col}__time"] if layout.shape != "aggregated" else ibis.literal(False)
     else:
         values["ts"] = ibis.null(UTC)
         values["time_known"] = ibis.literal(False)
-    rows = raw.select(**values)
+    rows = p.select(**values)
     return rows.mutate(label=rows.label.fill_null(rows.model))
 
 
-def rules(raw: ir.Table, layout: Layout, limits: Limits) -> list[Rule]:
-    """The pandas reader's checks, in its order (the first failing one is reported)."""
+def rules(p: ir.Table, layout: Layout, limits: Limits) -> list[Rule]:
+    """The pandas reader's checks on ``parsed`` columns, in its order (the first failing one is reported)."""
     kinds = layout.kinds
     out: list[Rule] = [
-        Rule("a value in a column with no name", None, "a header name for every column", raw[c].notnull(), None)
+        Rule("a value in a column with no name", None, "a header name for every column", p[c].notnull(), None)
         for c in layout.unnamed
     ]
     numbers: dict[str, ir.FloatingValue] = {}
@@ -188,29 +212,42 @@ def rules(raw: ir.Table, layout: Layout, limits: Limits) -> list[Rule]:
             continue
         kind = kinds[col.name]
         if col.kind in ("count", "integer"):
-            value, present = _number(raw, col.name, kind)
+            value, present, is_bool = p[col.name], p[f"{col.name}__present"], p[f"{col.name}__bool"]
             numbers[col.name] = value
+            # Typed storage rules some checks out; the rest are a min or a max where they can be.
+            if kind in ("json", "bool"):
+                out.append(Rule("true/false where a number belongs", col.name, NUMBER, is_bool, col.name))
+            if kind not in NUMBER_KINDS:
+                nan = value.isnull() | value.isnan()
+                out.append(Rule("not a number", col.name, NUMBER, present & ~is_bool & nan, col.name))
+            infinite = (value.max() >= INF) | (value.min() <= -INF)
             out.append(
-                Rule("true/false where a number belongs", col.name, NUMBER, _is_bool(raw, col.name, kind), col.name)
+                Rule(
+                    "not a finite number",
+                    col.name,
+                    NUMBER,
+                    present & value.isinf(),
+                    col.name,
+                    infinite.fill_null(False),
+                )
             )
-            nan = value.isnull() | value.isnan()
-            out.append(Rule("not a number", col.name, NUMBER, present & ~_is_bool(raw, col.name, kind) & nan, col.name))
-            out.append(Rule("not a finite number", col.name, NUMBER, present & value.isinf(), col.name))
-            out.append(Rule("negative value", col.name, NUMBER, value < 0, col.name))
-            if col.kind == "integer":
+            out.append(
+                Rule("negative value", col.name, NUMBER, value < 0, col.name, (value.min() < 0).fill_null(False))
+            )
+            if col.kind == "integer" and kind != "integer":
                 whole = "a whole number (no fractions)"
                 # A remainder, not a rounding: rounding casts to an integer, which 1e23 overflows.
                 fraction = (value % 1.0) != 0
                 out.append(Rule("not a whole number", col.name, whole, present & fraction, col.name))
         elif col.kind == "text" and col.name in _required(layout):
-            text = _text(raw, col.name, kind)
+            text = p[col.name]
             out.append(Rule("empty value", col.name, f"a {col.name} on every row", text.isnull() | (text == ""), None))
 
     for parts, whole in PARTS:
-        if whole not in numbers:
+        present = [part for part in parts if part in numbers]
+        if whole not in numbers or not present:
             continue
-        present = [p for p in parts if p in numbers]
-        total = sum((numbers[p].fill_null(0.0) for p in present), ibis.literal(0.0))
+        total = sum((numbers[part].fill_null(0.0) for part in present), ibis.literal(0.0))
         out.append(
             Rule(
                 f"{' + '.join(present)} exceeds {whole}",
@@ -240,11 +277,12 @@ def rules(raw: ir.Table, layout: Layout, limits: Limits) -> list[Rule]:
                 "a plausible count (raise it with TOKENOMICS_MAX_ATTEMPTS if it is real)",
                 attempts > limits.max_attempts,
                 "attempts",
+                (attempts.max() > limits.max_attempts).fill_null(False),
             )
         )
         out.extend(_bounds(numbers, limits, attempts))
     else:
-        out.extend(_bounds(numbers, limits, ibis.literal(1.0)))
+        out.extend(_bounds(numbers, limits, None))
         if "attempt" in numbers:
             out.append(
                 Rule(
@@ -253,44 +291,42 @@ def rules(raw: ir.Table, layout: Layout, limits: Limits) -> list[Rule]:
                     "a plausible attempt number",
                     numbers["attempt"] > limits.max_attempts,
                     "attempt",
+                    (numbers["attempt"].max() > limits.max_attempts).fill_null(False),
                 )
             )
     return out
 
 
-def late_rules(raw: ir.Table, layout: Layout, limits: Limits) -> list[Rule]:
+def late_rules(p: ir.Table, layout: Layout, limits: Limits) -> list[Rule]:
     """The checks the pandas reader makes after duplicates: success words, then dates."""
     kinds = layout.kinds
     out: list[Rule] = []
     if layout.shape != "aggregated":
-        _, missing, not_word = _success(raw, kinds["success"])
-        out.append(Rule("missing value", "success", YES_NO, missing, None))
-        out.append(Rule("not a yes/no value", "success", YES_NO, not_word, "success"))
+        out.append(Rule("missing value", "success", YES_NO, p.success__missing, None))
+        if kinds["success"] != "bool":
+            out.append(Rule("not a yes/no value", "success", YES_NO, p.success__not_word, "success"))
     stamp_col = "date" if layout.shape == "aggregated" else "timestamp"
     if stamp_col in kinds:
-        parsed, present, _ = _stamp(raw, stamp_col, kinds[stamp_col])
-        out.append(Rule("not a date or time", stamp_col, ISO_TIME, present & parsed.isnull(), stamp_col))
+        parsed_stamp, present = p[stamp_col], p[f"{stamp_col}__present"]
+        if kinds[stamp_col] not in ("timestamp", "date"):
+            out.append(Rule("not a date or time", stamp_col, ISO_TIME, present & parsed_stamp.isnull(), stamp_col))
         # Years compared as instants (UTC): EXTRACT on a zoned timestamp depends on the session zone.
-        epoch = parsed.epoch_seconds()
-        first = (date(limits.first_year, 1, 1) - EPOCH).days * SECONDS_PER_DAY
-        after = (date(limits.last_year + 1, 1, 1) - EPOCH).days * SECONDS_PER_DAY
-        outside = present & ((epoch < first) | (epoch >= after))
-        out.append(Rule("a date outside the plausible range", stamp_col, limits.date_range, outside, stamp_col))
+        first = ibis.literal(f"{limits.first_year:04d}-01-01T00:00:00+00:00").cast(UTC)
+        after = ibis.literal(f"{limits.last_year + 1:04d}-01-01T00:00:00+00:00").cast(UTC)
+        outside = present & ((parsed_stamp < first) | (parsed_stamp >= after))
+        test = ((parsed_stamp.min() < first) | (parsed_stamp.max() >= after)).fill_null(False)
+        out.append(Rule("a date outside the plausible range", stamp_col, limits.date_range, outside, stamp_col, test))
     return out
 
 
-def duplicate_keys(raw: ir.Table, layout: Layout) -> list[tuple[str, ir.Value]] | None:
+def duplicate_keys(p: ir.Table, layout: Layout) -> list[tuple[str, ir.Value]] | None:
     """The key whose repetition the pandas reader refuses (an attempt, or a run), or None."""
     kinds = layout.kinds
     first = "label" if "label" in kinds else "model"
     names = [first, "run"] if layout.shape == "aggregated" else [first, "task_id", "attempt"]
     if any(n not in kinds for n in names):
         return None
-    keys: list[tuple[str, ir.Value]] = []
-    for name in names:
-        kind = kinds[name]
-        keys.append((name, _number(raw, name, kind)[0] if name == "attempt" else _text(raw, name, kind)))
-    return keys
+    return [(name, p[name]) for name in names]
 
 
 def _required(layout: Layout) -> tuple[str, ...]:
@@ -299,7 +335,7 @@ def _required(layout: Layout) -> tuple[str, ...]:
     return AGGREGATED_REQUIRED if layout.shape == "aggregated" else PER_ATTEMPT_REQUIRED
 
 
-def _bounds(numbers: Mapping[str, ir.FloatingValue], limits: Limits, per: ir.Value) -> list[Rule]:
+def _bounds(numbers: Mapping[str, ir.FloatingValue], limits: Limits, per: ir.Value | None) -> list[Rule]:
     bounds = {
         **dict.fromkeys(TOKEN_COLUMNS, (limits.max_tokens_per_attempt, "tokens", "TOKENS_PER_ATTEMPT")),
         "calls": (limits.max_calls_per_attempt, "calls", "CALLS_PER_ATTEMPT"),
@@ -310,13 +346,15 @@ def _bounds(numbers: Mapping[str, ir.FloatingValue], limits: Limits, per: ir.Val
     for col, (bound, unit, env) in bounds.items():
         if col not in numbers:
             continue
+        per_attempt = numbers[col] / per if per is not None else numbers[col]
         out.append(
             Rule(
                 f"more than {bound:g} {unit} per attempt",
                 col,
                 f"a plausible value (raise the bound with TOKENOMICS_MAX_{env} if it is real)",
-                (numbers[col] / per) > bound,
+                per_attempt > bound,
                 col,
+                (per_attempt.max() > bound).fill_null(False),
             )
         )
     return out

@@ -22,8 +22,8 @@ from engine.backends import Backend, ClickHouseDialect, DuckDBBackend
 from engine.clickhouse import HttpRunner, check_name, describe, parse_source
 from engine.files import open_file
 from engine.mappings import MAPPERS, MappingOptions, results_frame
-from engine.parse import Layout, canonical
-from engine.relations import attach, coordinates, costs, fine_sums, pair_sums, task_sums, terms
+from engine.parse import Layout, canonical, parsed
+from engine.relations import attach, coordinates, fine_sums, pair_sums, price_groups, task_sums
 from engine.validate import Where, check
 from inputs.limits import current
 from pricing.book import PriceSources
@@ -87,21 +87,16 @@ def compare_parts(
         references.update(check(backend, part.raw, part.layout, limits, part.where))
     progress("pricing every row", len(parts) / (len(parts) + 2))
     cells = compile_cells(sorted(references), sources, custom)
-    cell_table = backend.relation("tk_cells", cells.cells)
-    tier_table = backend.relation("tk_tiers", cells.tiers)
-    rows = (
-        ibis.union(*[canonical(p.raw, p.layout) for p in parts])
-        if len(parts) > 1
-        else canonical(parts[0].raw, parts[0].layout)
-    )
-    placed = coordinates(
-        rows, today_day=(today - EPOCH).days, as_of_day=(as_of - EPOCH).days if as_of is not None else None
-    )
-    priced = terms(costs(attach(placed, cell_table, tier_table)))
-    fine = backend.materialize("tk_fine", fine_sums(priced))
+    bands = backend.relation("tk_price_bands", cells.bands)
+    each = [canonical(parsed(p.raw, p.layout), p.layout) for p in parts]
+    rows = ibis.union(*each) if len(each) > 1 else each[0]
+    as_of_day = (as_of - EPOCH).days if as_of is not None else None
+    placed = coordinates(rows, backend.epoch_us, today_day=(today - EPOCH).days, as_of_day=as_of_day)
+    fine = backend.materialize("tk_fine", fine_sums(attach(placed, bands)))
     progress("summing per model and task", (len(parts) + 1) / (len(parts) + 2))
-    pairs = backend.execute(pair_sums(fine))
-    tasks = backend.execute(task_sums(fine))
+    groups = price_groups(fine, bands)
+    pairs = backend.execute(pair_sums(groups))
+    tasks = backend.execute(task_sums(groups))
     sums = Sums(pairs, tasks, TOKEN_COLUMNS, has_latency=True).ordered()
     if as_of is not None:
         # Runs priced at a what-if date are expected to differ from what they cost on their own date.

@@ -43,6 +43,7 @@ PPC_MAX = 1e18
 
 CELL_COLUMNS = ["provider_ref", "model_ref", "cell_known", "t_from", "t_to", "s_from", "s_to", "price_id", "nearest_id"]
 TIER_COLUMNS = ["tier_price_id", "ppc_from", "ppc_to", *ALL_PRICE_KEYS]
+BAND_COLUMNS = [*CELL_COLUMNS, "ppc_from", "ppc_to", "band_id", *ALL_PRICE_KEYS]
 
 
 @dataclass
@@ -52,6 +53,9 @@ class PriceCells:
     price a row there without an observed cost gets (-1 where the cell is covered)."""
     tiers: pd.DataFrame
     """``TIER_COLUMNS``: unit prices of every price of ``table`` per band of the prompt per call."""
+    bands: pd.DataFrame
+    """``BAND_COLUMNS``: each cell with the unit prices of its price (its nearest one where it is not
+    covered) per band of the prompt per call: the one relation the rows join. ``band_id`` numbers them."""
     table: pd.DataFrame
     """One row per distinct price, as ``book.PricedRows.table``."""
     ids: pd.DataFrame
@@ -189,4 +193,8 @@ def compile_cells(
     id_frame = pd.DataFrame.from_records(ids, columns=["provider_ref", "model_ref", "provider_id", "model_id"]).astype(
         str
     )
-    return PriceCells(cell_frame, tier_bands(table), table, id_frame, unpriced, notes)
+    tiers = tier_bands(table)
+    priced_at = cell_frame["price_id"].where(cell_frame["price_id"] >= 0, cell_frame["nearest_id"])
+    bands = cell_frame.assign(_price=priced_at).merge(tiers, left_on="_price", right_on="tier_price_id")
+    bands["band_id"] = np.arange(len(bands), dtype=np.int64)
+    return PriceCells(cell_frame, tiers, bands[BAND_COLUMNS], table, id_frame, unpriced, notes)

@@ -19,7 +19,7 @@ import pytest
 
 from engine.backends import ChdbBackend
 from engine.mappings import MappingOptions
-from engine.parse import canonical
+from engine.parse import canonical, parsed
 from engine.run import compare_parts, table_part
 from pricing.book import default_sources
 from tokenomics.compare import CompareOptions
@@ -306,7 +306,7 @@ def chdb() -> Iterator[ChdbBackend]:
 
 def attempts(backend: ChdbBackend, table: str, mapping: str, options: MappingOptions, results=None) -> list[dict]:
     part = table_part(backend, table, mapping, options, results=results)
-    rows = backend.execute(canonical(part.raw, part.layout).order_by("task_id"))
+    rows = backend.execute(canonical(parsed(part.raw, part.layout), part.layout).order_by("task_id"))
     keep = [
         "task_id",
         "model",
