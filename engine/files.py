@@ -40,7 +40,8 @@ class FileSource:
     """As messages name the file."""
     fmt: str
     view: str
-    """The DuckDB view over the file (``_row`` included)."""
+    """The DuckDB view over the file (with ``_row`` for Parquet; CSV and JSON Lines rows are numbered
+    once parsed, see ``Layout.row_offset``)."""
     layout: Layout
     notes: tuple[str, ...]
     dropped: tuple[str, ...] = ()
@@ -229,14 +230,13 @@ def _csv_source(backend: DuckDBBackend, path: Path, name: str, index: int) -> Fi
     # A line of blanks is skipped by pandas; DuckDB reads it as a record with one blank field.
     blank = f"trim({first}) = ''" + "".join(f" AND {c} IS NULL" for c in rest)
     view = f"tk_file_{index}"
-    # Row numbers follow the file only if DuckDB keeps the scan in order.
+    # Rows are numbered after they are parsed (engine.parse.parsed): numbering in file order is
+    # sequential, and DuckDB parses in parallel only below it.
     backend.sql("SET preserve_insertion_order = true")
     backend.sql(
-        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {select}, _row FROM ("
-        f"SELECT *, (row_number() OVER () - 1) + {index << FILE_BITS} AS _row FROM {source}) "
-        f"WHERE NOT coalesce({blank}, FALSE)"
+        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {select} FROM {source} WHERE NOT coalesce({blank}, FALSE)"
     )
-    layout = Layout(dict.fromkeys(kept, "csv"), shape, tuple(placeholders))
+    layout = Layout(dict.fromkeys(kept, "csv"), shape, tuple(placeholders), index << FILE_BITS)
     return FileSource(path, name, "csv", view, layout, _notes(header, shape, name), tuple(placeholders), len(header))
 
 
@@ -248,41 +248,41 @@ def _jsonl_source(backend: DuckDBBackend, path: Path, name: str, index: int) -> 
     )
     base = f"tk_json_{index}"
     backend.sql("SET preserve_insertion_order = true")
-    backend.sql(
-        f"CREATE OR REPLACE TEMP VIEW {base} AS SELECT json, (row_number() OVER () - 1) + {index << FILE_BITS} AS _row "
-        f"FROM {source}"
-    )
+    backend.sql(f"CREATE OR REPLACE TEMP VIEW {base} AS SELECT json FROM {source}")
+    numbered = f"(SELECT json, row_number() OVER () - 1 AS _row FROM {base})"
+    twice = "len(json_keys(json)) <> len(list_distinct(json_keys(json)))"
     try:
         keys = backend.con.sql(
             f"SELECT DISTINCT unnest(json_keys(json)) AS k FROM {base} WHERE json_type(json) = 'OBJECT'"
         ).to_pyarrow()
-        not_object = backend.con.sql(
-            f"SELECT min(_row) AS r FROM {base} WHERE json_type(json) <> 'OBJECT'"
+        flags = backend.con.sql(
+            f"SELECT bool_or(json_type(json) <> 'OBJECT') AS not_object, bool_or({twice}) AS twice FROM {base}"
         ).to_pyarrow()
     except Exception as exc:  # DuckDB's parser: a line that is not JSON
         raise InputError(f"malformed JSON Lines ({_short(exc)})", file=name) from None
     columns = sorted(str(k) for k in keys.column("k").to_pylist())
-    row = not_object.column("r")[0].as_py()
-    if row is not None:
-        value = backend.con.sql(f"SELECT CAST(json AS VARCHAR) AS j FROM {base} WHERE _row = {int(row)}").to_pyarrow()
+    if flags.column("not_object")[0].as_py():
+        found = backend.con.sql(
+            f"SELECT _row, CAST(json AS VARCHAR) AS j FROM {numbered} WHERE json_type(json) <> 'OBJECT' "
+            "ORDER BY _row LIMIT 1"
+        ).to_pyarrow()
         raise InputError(
             "not a JSON object",
             file=name,
-            line=_jsonl_line(path, int(row) & ((1 << FILE_BITS) - 1)),
-            found=json.loads(value.column("j")[0].as_py()),
+            line=_jsonl_line(path, int(found.column("_row")[0].as_py())),
+            found=json.loads(found.column("j")[0].as_py()),
             expected="one JSON object per line",
         )
-    twice = backend.con.sql(
-        f"SELECT _row, json_keys(json) AS k FROM {base} "
-        "WHERE len(json_keys(json)) <> len(list_distinct(json_keys(json))) ORDER BY _row LIMIT 1"
-    ).to_pyarrow()
-    if twice.num_rows:
-        keys = twice.column("k")[0].as_py()
-        key = next(k for i, k in enumerate(keys) if k in keys[:i])
+    if flags.column("twice")[0].as_py():
+        found = backend.con.sql(
+            f"SELECT _row, json_keys(json) AS k FROM {numbered} WHERE {twice} ORDER BY _row LIMIT 1"
+        ).to_pyarrow()
+        names = found.column("k")[0].as_py()
+        key = next(k for i, k in enumerate(names) if k in names[:i])
         raise InputError(
             f"not accepted JSON: the key {key!r} twice in one object",
             file=name,
-            line=_jsonl_line(path, int(twice.column("_row")[0].as_py()) & ((1 << FILE_BITS) - 1)),
+            line=_jsonl_line(path, int(found.column("_row")[0].as_py())),
             expected="finite numbers, unique keys",
         )
     shape = _shape(columns, name)
@@ -296,8 +296,8 @@ def _jsonl_source(backend: DuckDBBackend, path: Path, name: str, index: int) -> 
         )
         parts.append(f"json_type({value}) AS {_quote(c + '__json')}")
     view = f"tk_file_{index}"
-    backend.sql(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {', '.join([*parts, '_row'])} FROM {base}")
-    layout = Layout(dict.fromkeys(known, "json"), shape)
+    backend.sql(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {', '.join(parts)} FROM {base}")
+    layout = Layout(dict.fromkeys(known, "json"), shape, row_offset=index << FILE_BITS)
     return FileSource(path, name, "jsonl", view, layout, _notes(columns, shape, name))
 
 
@@ -386,14 +386,17 @@ def _short(exc: BaseException) -> str:
 
 
 def _csv_line(path: Path, record: int) -> int:
-    """Line (header = 1) where CSV record ``record`` (from 0; blank lines are not records) starts."""
+    """Line (header = 1) where CSV record ``record`` (from 0) starts.
+
+    Blank lines, and lines of blanks, are not records (the view leaves them out as pandas does).
+    """
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
         last = 0
         seen = -2  # the header is record -1
         for fields in reader:
             start, last = last + 1, reader.line_num
-            if not fields:
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
                 continue
             seen += 1
             if seen == record:

@@ -62,6 +62,8 @@ class Layout:
     """``per-attempt`` or ``aggregated`` (``measurements.load``'s two shapes)."""
     unnamed: tuple[str, ...] = ()
     """Columns with no name in the header (Excel's trailing ones): each must be empty."""
+    row_offset: int | None = None
+    """The source has no ``_row``: number its rows in order from this offset (``numbered``)."""
 
     @property
     def spec(self) -> tuple[Column, ...]:
@@ -151,7 +153,7 @@ def parsed(raw: ir.Table, layout: Layout) -> ir.Table:
     One projection the checks and the canonical rows both read, so no value is parsed twice.
     """
     kinds = layout.kinds
-    cols: dict[str, ir.Value] = {"_row": raw["_row"].cast("int64")}
+    cols: dict[str, ir.Value] = {}
     for name in TEXT_COLUMNS:
         if name in kinds:
             cols[name] = _text(raw, name, kinds[name])
@@ -170,7 +172,19 @@ def parsed(raw: ir.Table, layout: Layout) -> ir.Table:
             cols[name], cols[f"{name}__present"], cols[f"{name}__time"] = stamp, present, has_time
     for name in layout.unnamed:
         cols[name] = raw[name]
-    return raw.select(**cols)
+    if layout.row_offset is None:
+        return raw.select(_row=raw["_row"].cast("int64"), **cols)
+    # Numbered on top of the parsed columns: the numbering runs in file order, the parsing below
+    # it in parallel (a number in the scan itself would make the whole parse sequential).
+    values = raw.select(**cols)
+    return values.mutate(_row=ibis.row_number().cast("int64") + layout.row_offset)
+
+
+def numbered(raw: ir.Table, layout: Layout) -> ir.Table:
+    """The source's own columns with ``_row`` (to quote a row's value in a message)."""
+    if layout.row_offset is None:
+        return raw
+    return raw.mutate(_row=ibis.row_number().cast("int64") + layout.row_offset)
 
 
 def canonical(p: ir.Table, layout: Layout) -> ir.Table:

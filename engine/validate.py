@@ -18,7 +18,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from engine.backends import Backend
-from engine.parse import Layout, Rule, duplicate_keys, late_rules, parsed, rules
+from engine.parse import Layout, Rule, duplicate_keys, late_rules, numbered, parsed, rules
 from inputs.limits import Limits
 from tokenomics.errors import InputError
 
@@ -52,12 +52,13 @@ def _found(value: Any, json_values: bool) -> Any:
     return value
 
 
-def _fail(backend: Backend, raw: ir.Table, where: Where, rule: Rule, row: int, kind: str) -> InputError:
+def _fail(backend: Backend, raw: ir.Table, layout: Layout, where: Where, rule: Rule, row: int) -> InputError:
     found: Any = None
     if rule.found is not None:
-        picked = backend.execute(raw.filter(raw._row == row).select(value=raw[rule.found].cast("string")).limit(1))
+        rows = numbered(raw, layout)
+        picked = backend.execute(rows.filter(rows._row == row).select(value=rows[rule.found].cast("string")).limit(1))
         text = picked["value"].iloc[0] if len(picked) else None
-        found = _typed_found(text, kind, where.json_values)
+        found = _typed_found(text, layout.kinds.get(rule.found, "string"), where.json_values)
     return InputError(
         rule.message,
         file=where.name,
@@ -101,8 +102,7 @@ def _per_row(raw: ir.Table, bad: ir.BooleanValue) -> ir.BooleanColumn:
 
 def _locate(backend: Backend, raw: ir.Table, p: ir.Table, layout: Layout, rule: Rule, where: Where) -> InputError:
     first = backend.execute(p.filter(_per_row(p, rule.bad)).aggregate(row=p._row.min()))
-    kind = layout.kinds.get(rule.found or "", "string")
-    return _fail(backend, raw, where, rule, int(first["row"].iloc[0]), kind)
+    return _fail(backend, raw, layout, where, rule, int(first["row"].iloc[0]))
 
 
 def _duplicates(backend: Backend, p: ir.Table, layout: Layout, where: Where) -> None:
