@@ -139,8 +139,9 @@ def _success(raw: ir.Table, kind: str) -> tuple[ir.BooleanValue, ir.BooleanValue
         return value.fill_null(False), value.isnull(), ibis.literal(False)
     text = _text(raw, "success", kind).lower()
     missing = text.isnull() if kind == "csv" else raw["success"].isnull()
-    is_true = text.isin(sorted(TRUE_WORDS))
-    is_false = text.isin(sorted(FALSE_WORDS))
+    # Equalities, not IN: DuckDB turns a long IN list into a join, per row.
+    is_true = ibis.or_(*[text == word for word in sorted(TRUE_WORDS)])
+    is_false = ibis.or_(*[text == word for word in sorted(FALSE_WORDS)])
     return is_true.fill_null(False), missing, ~missing & ~(is_true | is_false).fill_null(False)
 
 
@@ -204,7 +205,7 @@ def canonical(p: ir.Table, layout: Layout) -> ir.Table:
         values["successes"] = p.success.cast("int64")
         stamp_col = "timestamp"
     if stamp_col in kinds:
-        values["ts"] = p[stamp_col]
+        values["ts"] = p[stamp_col].cast(UTC)
         values["time_known"] = p[f"{stamp_col}__time"] if layout.shape != "aggregated" else ibis.literal(False)
     else:
         values["ts"] = ibis.null(UTC)

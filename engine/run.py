@@ -8,9 +8,11 @@ the core (``tokenomics.compare.summarise_sums``). Only the small sums leave the 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -24,7 +26,7 @@ from engine.files import open_file
 from engine.mappings import MAPPERS, MappingOptions, results_frame
 from engine.parse import Layout, canonical, parsed
 from engine.relations import attach, coordinates, fine_sums, pair_sums, price_groups, task_sums
-from engine.validate import Where, check
+from engine.validate import Where, check, explained
 from inputs.limits import current
 from pricing.book import PriceSources
 from pricing.cells import compile_cells
@@ -37,6 +39,9 @@ from tokenomics.sums import Sums
 from tokenomics.units import TOKEN_COLUMNS
 
 EPOCH = date(1970, 1, 1)
+MEMORY_ENV = "TOKENOMICS_ENGINE_MEMORY"
+DEFAULT_MEMORY = "1GB"
+"""DuckDB's own memory before it spills to a temporary folder (the process needs some more)."""
 Progress = Callable[[str, float], None]
 """Called with what is being done and the share of the work done (0-1)."""
 
@@ -82,13 +87,19 @@ def compare_parts(
     limits = current()
     today = today or datetime.now(tz=UTC).date()
     references: set[tuple[str, str]] = set()
+    each = []
     for i, part in enumerate(parts):
-        progress(f"checking {part.where.name}", i / (len(parts) + 2))
-        references.update(check(backend, part.raw, part.layout, limits, part.where))
+        progress(f"reading and checking {part.where.name}", i / (len(parts) + 2))
+        rows = parsed(part.raw, part.layout)
+        if part.layout.row_offset is not None:
+            # Text is parsed once, and numbered in file order (a sequential step): later queries
+            # read the parsed rows instead of parsing the file again.
+            rows = explained(part.where, partial(backend.materialize, f"tk_parsed_{i}", rows))
+        references.update(check(backend, part.raw, rows, part.layout, limits, part.where))
+        each.append(canonical(rows, part.layout))
     progress("pricing every row", len(parts) / (len(parts) + 2))
     cells = compile_cells(sorted(references), sources, custom)
     bands = backend.relation("tk_price_bands", cells.bands)
-    each = [canonical(parsed(p.raw, p.layout), p.layout) for p in parts]
     rows = ibis.union(*each) if len(each) > 1 else each[0]
     as_of_day = (as_of - EPOCH).days if as_of is not None else None
     placed = coordinates(rows, backend.epoch_us, today_day=(today - EPOCH).days, as_of_day=as_of_day)
@@ -122,7 +133,7 @@ def compare_files(
 
     Returns the comparison and the notes on the files (ignored columns), like ``read_measurements``.
     """
-    backend = DuckDBBackend(memory_limit=memory_limit)
+    backend = DuckDBBackend(memory_limit=memory_limit or os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY)
     try:
         files = [open_file(backend, path, i) for i, path in enumerate(paths)]
         parts = [

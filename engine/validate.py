@@ -11,14 +11,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
 from engine.backends import Backend
-from engine.parse import Layout, Rule, duplicate_keys, late_rules, numbered, parsed, rules
+from engine.parse import Layout, Rule, duplicate_keys, late_rules, numbered, rules
 from inputs.limits import Limits
 from tokenomics.errors import InputError
 
@@ -146,30 +146,39 @@ def _key_text(value: Any) -> str:
     return str(float(value)) if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
 
 
-def check(backend: Backend, raw: ir.Table, layout: Layout, limits: Limits, where: Where) -> list[tuple[str, str]]:
+T = TypeVar("T")
+
+
+def explained(where: Where, step: Callable[[], T]) -> T:
+    """Run ``step``; a failure of the engine's reader on a malformed source becomes its one-line error."""
+    try:
+        return step()
+    except InputError:
+        raise
+    except Exception as exc:
+        error = where.explain(exc)
+        if error is None:
+            raise
+        raise error from None
+
+
+def check(
+    backend: Backend, raw: ir.Table, p: ir.Table, layout: Layout, limits: Limits, where: Where
+) -> list[tuple[str, str]]:
     """Raise the pandas reader's error for the first check the rows fail, in its order; else return
-    the distinct (provider, model) references (provider '' when none), found in the same scan."""
-    p = parsed(raw, layout)
+    the distinct (provider, model) references (provider '' when none), found in the same scan.
+
+    ``p`` is ``engine.parse.parsed(raw, layout)`` (computed once by the caller); ``raw`` is read
+    only to quote a bad value as the file has it.
+    """
     early, late = rules(p, layout, limits), late_rules(p, layout, limits)
     checks = [*early, *late]
     provider = p.provider.fill_null("") if "provider" in layout.kinds else ibis.literal("")
     keyed = p.mutate(_provider=provider, _model=p.model)
-    try:
-        flags = backend.execute(
-            keyed.group_by(["_provider", "_model"]).aggregate(
-                **{
-                    f"r{i}": rule.test if rule.test is not None else _per_row(p, rule.bad).any()
-                    for i, rule in enumerate(checks)
-                }
-            )
-        )
-    except InputError:
-        raise
-    except Exception as exc:
-        explained = where.explain(exc)
-        if explained is None:
-            raise
-        raise explained from None
+    aggregates = {
+        f"r{i}": rule.test if rule.test is not None else _per_row(p, rule.bad).any() for i, rule in enumerate(checks)
+    }
+    flags = explained(where, lambda: backend.execute(keyed.group_by(["_provider", "_model"]).aggregate(**aggregates)))
     if flags.empty:
         raise InputError(where.empty[0], file=where.name, expected=where.empty[1])
     failed = [i for i in range(len(checks)) if bool(flags[f"r{i}"].fillna(False).any())]
