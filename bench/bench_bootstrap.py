@@ -23,8 +23,6 @@ Run from the repository root:
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -33,6 +31,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from timing import RUNS, load_line, timed  # noqa: E402
 
 from tokenomics.stats import bootstrap_ratio, model_seed  # noqa: E402
 
@@ -81,25 +81,20 @@ def main() -> int:
     parser.add_argument("--tasks", type=int, default=500)
     parser.add_argument("--attempts", type=int, default=80, help="attempts per task behind each task's totals")
     parser.add_argument("--resamples", type=int, default=2000)
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs of each version (median reported)")
+    parser.add_argument("--repeat", type=int, default=RUNS, help=f"timed runs of each version (at least {RUNS})")
     parser.add_argument("--quick", action="store_true", help="5 models x 100 tasks")
     args = parser.parse_args()
     if args.quick:
         args.models, args.tasks = 5, 100
 
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"{os.cpu_count()} cores, load average {load} (other processes skew every figure below)")
+    print(load_line())
     models = make_tasks(args.models, args.tasks, args.attempts)
     print(f"{args.models} models x {args.tasks} tasks, {args.resamples:,} resamples each")
-    run_all(bootstrap_ratio, models[:1], args.resamples)  # warm-up
-
-    ours, naive = [], []
-    for _ in range(max(1, args.repeat)):
-        t, ours_ci = run_all(bootstrap_ratio, models, args.resamples)
-        ours.append(t)
-        t, naive_ci = run_all(naive_bootstrap, models, args.resamples)
-        naive.append(t)
-    t_ours, t_naive = statistics.median(ours), statistics.median(naive)
+    _, ours_ci = run_all(bootstrap_ratio, models, args.resamples)
+    _, naive_ci = run_all(naive_bootstrap, models, args.resamples)
+    ours_timing = timed(lambda: run_all(bootstrap_ratio, models, args.resamples), args.repeat)
+    naive_timing = timed(lambda: run_all(naive_bootstrap, models, args.resamples), args.repeat)
+    t_ours, t_naive = ours_timing.median, naive_timing.median
 
     gaps = [
         abs(a - b) / b
@@ -109,13 +104,10 @@ def main() -> int:
     ]
     verdict = "MET" if t_ours < TARGET_SECONDS else "MISSED"
     print(
-        f"bootstrap_ratio (vectorised):       {t_ours:.3f} s for {args.models} models "
-        f"({t_ours / args.models * 1e3:.1f} ms each; median of {len(ours)}: {', '.join(f'{t:.3f}' for t in ours)})"
+        f"bootstrap_ratio (vectorised, {args.models} models, {t_ours / args.models * 1e3:.1f} ms each at the median):"
     )
-    print(
-        f"naive per-resample Python loop:     {t_naive:.3f} s "
-        f"(median of {len(naive)}: {', '.join(f'{t:.3f}' for t in naive)})"
-    )
+    print(f"  {ours_timing.text()}")
+    print(f"naive per-resample Python loop: {naive_timing.text()}")
     print(
         f"speed-up over the naive loop: {t_naive / t_ours:.1f}x"
         + ("  (SLOWER than the naive loop)" if t_ours > t_naive else "")
