@@ -60,9 +60,7 @@ def api_model(command: str) -> str:
 
 def token_notes(entries: list[dict]) -> list[str]:
     """Why each run's token counts cannot be priced ("" where they can)."""
-    per_case = [
-        e["prompt_tokens"] / int(e["test_cases"]) if e.get("prompt_tokens") else None for e in entries
-    ]
+    per_case = [e["prompt_tokens"] / int(e["test_cases"]) if e.get("prompt_tokens") else None for e in entries]
     counted = [x for x in per_case if x is not None]
     median = statistics.median(counted) if counted else 0.0
     notes = []

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from strategies import measurement_rows, price_table
 
-from tokenomics.compare import default_pair, CompareOptions, headline, pareto_frontier, summarise
+from tokenomics.compare import CompareOptions, default_pair, headline, pareto_frontier, summarise
 
 
 def by_model(summary: pd.DataFrame) -> pd.DataFrame:

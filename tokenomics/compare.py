@@ -8,7 +8,7 @@ Worked example (primer): 100 attempts at $0.02 each, 40 successes: CPS = $2.00 /
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -176,14 +176,17 @@ def _basis(kinds: pd.DataFrame) -> pd.Series:
     )
 
 
-def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOptions | None = None) -> pd.DataFrame:
-    """One row per model label with success, cost, cost per success and their intervals.
+@dataclass(frozen=True)
+class _Costed:
+    costed: pd.DataFrame
+    units: dict[str, np.ndarray]
+    flags: pd.DataFrame
+    published: pd.Series
+    untrusted: pd.Series
 
-    ``rows`` is a priced measurement frame (see ``measurements.schema``) with ``price_id``
-    pointing into ``price_table``. Models whose cost cannot be known (an unpriced row and no
-    observed cost) get NaN costs and ``cost_basis == "unpriced"``, never $0.
-    """
-    options = options or CompareOptions()
+
+def _cost(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOptions) -> _Costed:
+    """Every row's cost, the per-model repricing flags, and which models rank by their published cost."""
     costed = pd.concat([rows, price_rows(rows, price_table)], axis=1)
     # Integer label codes: every per-model aggregate below groups a million rows by them.
     codes, labels = pd.factorize(costed["label"])
@@ -210,7 +213,49 @@ def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOpt
     # lands more than the tolerance away from the published cost. Such a run never drives a
     # default headline or the "cheapest" card.
     ratio = flags["repriced_vs_published"].to_numpy(dtype=float)
-    flags["failed_check"] = untrusted.to_numpy() | ((flags["repricing_flag"] != "").to_numpy() & (np.abs(ratio - 1) > TOLERANCE))
+    off = (flags["repricing_flag"] != "").to_numpy() & (np.abs(ratio - 1) > TOLERANCE)
+    flags["failed_check"] = untrusted.to_numpy() | off
+    flags["tokens_unpriceable"] = untrusted.to_numpy()
+    return _Costed(costed, units, flags, published, untrusted)
+
+
+def plausibility(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOptions | None = None) -> pd.Series:
+    """Per label, whether the run failed the plausibility check (``failed_check`` of ``summarise``).
+
+    Used to carry the check made at each run's own date over to a comparison at another date,
+    where repriced and published costs differ by design and cannot be compared.
+    """
+    opts = replace(options or CompareOptions(), check_repricing=True)
+    return _cost(rows, price_table, opts).flags["failed_check"]
+
+
+def task_totals(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOptions | None = None) -> pd.DataFrame:
+    """Cost, attempts and successes per (label, task_id), costed exactly as ``summarise`` costs them.
+
+    Rows without a task id are left out. The frame feeds paired bootstraps over tasks.
+    """
+    costed = _cost(rows, price_table, options or CompareOptions()).costed
+    if "task_id" not in costed.columns:
+        return pd.DataFrame(columns=["label", "task_id", "cost", "attempts", "successes"])
+    per_task = costed[costed["task_id"].notna()]
+    out = per_task.groupby(["label", "task_id"], sort=False, observed=True)[["cost", "attempts", "successes"]].sum(
+        min_count=1
+    )
+    out = out.reset_index()
+    out["label"] = out["label"].astype(object)
+    return out
+
+
+def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOptions | None = None) -> pd.DataFrame:
+    """One row per model label with success, cost, cost per success and their intervals.
+
+    ``rows`` is a priced measurement frame (see ``measurements.schema``) with ``price_id``
+    pointing into ``price_table``. Models whose cost cannot be known (an unpriced row and no
+    observed cost) get NaN costs and ``cost_basis == "unpriced"``, never $0.
+    """
+    options = options or CompareOptions()
+    c = _cost(rows, price_table, options)
+    costed, units, flags, published, untrusted = c.costed, c.units, c.flags, c.published, c.untrusted
     groups = costed.groupby("label", sort=False, observed=True)
     sums = groups[["attempts", "successes", *COST_COMPONENTS]].sum(min_count=1)
     summary = pd.DataFrame(index=sums.index.astype(object))
@@ -499,12 +544,11 @@ def _default_baseline(summary: pd.DataFrame) -> str | None:
 
 def _mix(summary: pd.DataFrame, label: str) -> pd.Series:
     """A model's tokens per attempt by kind (NaN where it reported none)."""
-    return pd.Series(
-        {
-            col: float(summary.at[label, f"{col}_per_attempt"]) if f"{col}_per_attempt" in summary.columns else np.nan
-            for col in TOKEN_COLUMNS
-        }
-    )
+    values: dict[str, float] = {
+        col: _number(summary, label, f"{col}_per_attempt") if f"{col}_per_attempt" in summary.columns else np.nan
+        for col in TOKEN_COLUMNS
+    }
+    return pd.Series(values, dtype=float)
 
 
 def pair_discounts(summary: pd.DataFrame, candidate: str, reference: str) -> tuple[float, float]:
@@ -536,8 +580,10 @@ def pair_discounts(summary: pd.DataFrame, candidate: str, reference: str) -> tup
 def eligible(summary: pd.DataFrame) -> pd.Series:
     """Models that may drive a default headline or a "cheapest" card: a finite cost per solved task
     and the plausibility check passed (``failed_check``)."""
-    failed = summary["failed_check"].astype(bool) if "failed_check" in summary.columns else False
-    return np.isfinite(summary["cost_per_success"].astype(float)) & ~failed
+    finite = pd.Series(np.isfinite(summary["cost_per_success"].to_numpy(dtype=float)), index=summary.index)
+    if "failed_check" in summary.columns:
+        return finite & ~summary["failed_check"].astype(bool)
+    return finite
 
 
 def default_pair(summary: pd.DataFrame) -> tuple[str, str] | None:
@@ -578,6 +624,8 @@ def headline(summary: pd.DataFrame, candidate: str, baseline: str) -> str:
     if candidate == baseline:
         return f"{candidate} is the reference."
     ref = table.loc[baseline]
+    if isinstance(ref, pd.DataFrame):
+        raise ValueError(f"model {baseline!r} appears more than once in the summary")
     d_token, d_success = pair_discounts(table, candidate, baseline)
     rates = f" (success {_rate_text(row)} vs {_rate_text(ref)})"
     per_token = f"{_ratio_words(d_token)} per token" if np.isfinite(d_token) and d_token > 0 else None
