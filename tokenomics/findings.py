@@ -24,6 +24,8 @@ succeeds less often keeps only 1.1x per solved task: ``verdict(5.2, 1.1)`` is "s
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -184,7 +186,7 @@ def default_references(summary: pd.DataFrame, origins: pd.DataFrame) -> dict[str
         frontier = western[own]
     cheapest = str(frontier["cost_per_success"].astype(float).idxmin())
     for label in out:
-        gap = (western["success_rate"] - float(summary.at[label, "success_rate"])).abs()
+        gap = (western["success_rate"] - _cell(summary, label, "success_rate")).abs()
         order = pd.DataFrame({"gap": gap.round(12), "cps": western["cost_per_success"]}).sort_values(["gap", "cps"])
         closest = str(order.index[0])
         out[label].append((closest, CLOSEST))
@@ -250,7 +252,7 @@ def findings(
         return out.reindex(columns=FINDING_COLUMNS)
     _add_intervals(out, table, tasks, resamples, seed)
     out["verdict"] = verdict(out["per_token_discount"].to_numpy(), out["per_success_discount"].to_numpy())
-    out["sentence"] = [_sentence(r) for r in out.to_dict(orient="records")]
+    out["sentence"] = [_sentence({str(k): v for k, v in r.items()}) for r in out.to_dict(orient="records")]
     return out[FINDING_COLUMNS]
 
 
@@ -294,8 +296,10 @@ def _finding(
     bills = token_bills(mix, prices.loc[[model, reference]])
     with np.errstate(divide="ignore", invalid="ignore"):
         per_token = float(bills.iloc[1] / bills.iloc[0])
-        per_success = float(ref["cost_per_success"] / ref_keep) / float(row["cost_per_success"] / keep)
-        hungry = float(row.get("output_tokens_per_attempt", nan)) / float(ref.get("output_tokens_per_attempt", nan))
+        per_success = (_cell(table, reference, "cost_per_success") / ref_keep) / (
+            _cell(table, model, "cost_per_success") / keep
+        )
+        hungry = _cell(table, model, "output_tokens_per_attempt") / _cell(table, reference, "output_tokens_per_attempt")
     if unpriceable[model] or unpriceable[reference]:
         hungry = nan
     return {
@@ -321,7 +325,7 @@ def _add_intervals(
     low, high = np.full(len(out), np.nan), np.full(len(out), np.nan)
     method = np.full(len(out), "", dtype=object)
     if known.any():
-        m, r = table.loc[models[known]], table.loc[refs[known]]
+        m, r = table.loc[list(models[known])], table.loc[list(refs[known])]
         k_low, k_high = katz_interval(
             out.loc[known, "per_success_discount"].to_numpy(dtype=float),
             m["successes"].to_numpy(),
@@ -345,7 +349,15 @@ def _add_intervals(
 
 
 def _raw_discount(table: pd.DataFrame, model: str, reference: str) -> float:
-    return float(table.at[reference, "cost_per_success"]) / float(table.at[model, "cost_per_success"])
+    return _cell(table, reference, "cost_per_success") / _cell(table, model, "cost_per_success")
+
+
+def _cell(frame: pd.DataFrame, row: str, column: str) -> float:
+    """One cell as a float; NaN where the column is absent."""
+    if column not in frame.columns:
+        return float("nan")
+    value: Any = frame.at[row, column]
+    return float(value)
 
 
 def _times(value: float) -> str:
