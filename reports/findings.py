@@ -8,7 +8,17 @@ import plotly.graph_objects as go
 
 from inputs.safe_cells import csv_text
 from reports.tables import frame_to_json
-from tokenomics.findings import FINDING_COLUMNS, GAINS, NO_DISCOUNT, REVERSES, SHRINKS, SURVIVES
+from tokenomics.findings import (
+    CLOSEST,
+    FINDING_COLUMNS,
+    GAINS,
+    NO_DISCOUNT,
+    REVERSES,
+    SHRINKS,
+    SURVIVES,
+    TASK_ONLY,
+    UNKNOWN,
+)
 
 VERDICT_COLOURS = {
     SURVIVES: "#2ca02c",
@@ -152,3 +162,35 @@ def findings_figure(frame: pd.DataFrame) -> go.Figure:
         height=560,
     )
     return fig
+
+
+def _names(frame: pd.DataFrame) -> str:
+    names = list(frame["model"])
+    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+
+
+def overview(frame: pd.DataFrame) -> str:
+    """One sentence for a dataset: against one reference, which models keep their discount and which lose it.
+
+    The reference is the one chosen, else the cheapest Western model on the Pareto frontier.
+    """
+    known = frame[frame["reference"].astype(str) != ""]
+    if known.empty:
+        return "No Chinese open-weight model here can be set against a Western model with a known cost."
+    cheapest = known[known["reference_basis"] != CLOSEST]
+    reference = str((cheapest if not cheapest.empty else known)["reference"].mode().iloc[0])
+    rows = known[known["reference"] == reference].drop_duplicates("model")
+    cheaper = rows["per_success_discount"].astype(float) >= 1
+    task_only = rows["verdict"] == TASK_ONLY
+    groups = (
+        ("keep their discount per solved task", rows["verdict"] == SURVIVES),
+        ("keep part of their discount per solved task", rows["verdict"] == SHRINKS),
+        ("lose it: dearer per solved task", rows["verdict"] == REVERSES),
+        ("are dearer per token but cheaper per solved task", rows["verdict"] == GAINS),
+        ("are dearer both ways", rows["verdict"] == NO_DISCOUNT),
+        ("are cheaper per solved task (no price of their run's date for a per-token figure)", task_only & cheaper),
+        ("are dearer per solved task (no price of their run's date for a per-token figure)", task_only & ~cheaper),
+        ("cannot be costed", rows["verdict"] == UNKNOWN),
+    )
+    parts = [f"{_names(rows[mask])} {words}" for words, mask in groups if mask.any()]
+    return f"Against {reference}: " + "; ".join(parts) + "."

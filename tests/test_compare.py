@@ -39,7 +39,7 @@ def test_primer_example_cost_per_success():
     # $2 / (100 x 0.3094) = $0.0646.
     assert s["cps_low"] == pytest.approx(0.0402, abs=1e-4)
     assert s["cps_high"] == pytest.approx(0.0646, abs=1e-4)
-    assert s["cps_interval"] == "from success-rate interval"
+    assert s["cps_interval"] == "success-rate uncertainty only (no per-task data)"
 
 
 def test_zero_successes_give_unbounded_cps_with_a_finite_lower_bound():
@@ -374,14 +374,14 @@ def test_rate_based_interval_without_task_ids():
     """Same totals as one aggregated row: $0.247 over 6 of 10."""
     rows = measurement_rows([{"model": "A", "attempts": 10, "successes": 6, "input_tokens": 247_000}])
     s = by_model(summarise(rows, price_table([{"input_mtok": 1.0, "output_mtok": 1.0}]))).loc["A"]
-    assert s["cps_interval"] == "from success-rate interval"
+    assert s["cps_interval"] == "success-rate uncertainty only (no per-task data)"
     assert s["cps_low"] < 0.0411667 < s["cps_high"]
 
 
 def test_rate_based_interval_with_a_single_task():
     rows = measurement_rows(per_attempt_rows("A", {"t1": FIVE_TASKS["t1"] + FIVE_TASKS["t2"]}))
     s = by_model(summarise(rows, price_table([{"input_mtok": 1.0, "output_mtok": 1.0}]))).loc["A"]
-    assert s["cps_interval"] == "from success-rate interval"
+    assert s["cps_interval"] == "success-rate uncertainty only (no per-task data)"
 
 
 def test_rate_based_interval_when_some_rows_lack_a_task_id():
@@ -389,7 +389,7 @@ def test_rate_based_interval_when_some_rows_lack_a_task_id():
     records[0] = {**records[0], "task_id": None}
     rows = measurement_rows(records)
     s = by_model(summarise(rows, price_table([{"input_mtok": 1.0, "output_mtok": 1.0}]))).loc["A"]
-    assert s["cps_interval"] == "from success-rate interval"
+    assert s["cps_interval"] == "success-rate uncertainty only (no per-task data)"
 
 
 def test_cost_of_pass_finite():
@@ -433,4 +433,4 @@ def test_zero_successes_with_task_ids_keep_the_finite_lower_bound():
     assert row["cost_per_success"] == float("inf")
     assert row["cps_low"] == pytest.approx(0.0028 / 0.27753279, rel=1e-6)
     assert row["cps_high"] == float("inf")
-    assert row["cps_interval"] == "from success-rate interval"
+    assert row["cps_interval"] == "success-rate uncertainty only (no per-task data)"

@@ -355,7 +355,7 @@ def _add_cps_intervals(summary: pd.DataFrame, costed: pd.DataFrame, options: Com
         summary["success_high"].to_numpy(),
     )
     summary["cps_low"], summary["cps_high"] = low, high
-    summary["cps_interval"] = "from success-rate interval"
+    summary["cps_interval"] = "success-rate uncertainty only (no per-task data)"
     per_task = costed[costed["task_id"].notna()] if "task_id" in costed.columns else costed.iloc[0:0]
     if per_task.empty:
         return
@@ -539,7 +539,9 @@ def _default_baseline(summary: pd.DataFrame) -> str | None:
         known = summary[summary["total_cost"].notna()]
     if known.empty:
         return None
-    return str(known["success_rate"].idxmax())
+    # Ties go to the cheaper per solved task, as in ``default_pair``.
+    order = known.sort_values(["success_rate", "cost_per_success"], ascending=[False, True], kind="stable")
+    return str(order.index[0])
 
 
 def _mix(summary: pd.DataFrame, label: str) -> pd.Series:
@@ -598,7 +600,8 @@ def default_pair(summary: pd.DataFrame) -> tuple[str, str] | None:
     ok = summary[eligible(summary)]
     if len(ok) < 2:
         return None
-    reference = str(ok.sort_values(["success_rate", "cost_per_success"], ascending=[False, True])["model"].iloc[0])
+    order = ok.sort_values(["success_rate", "cost_per_success"], ascending=[False, True], kind="stable")
+    reference = str(order["model"].iloc[0])
     on = pareto_frontier(ok["success_rate"].to_numpy(), ok["cost_per_success"].to_numpy())
     frontier = ok[on & (ok["model"] != reference).to_numpy()]
     pool = frontier if not frontier.empty else ok[ok["model"] != reference]
@@ -647,3 +650,11 @@ def _ratio_words(ratio: float) -> str:
     if ratio >= 1:
         return f"{ratio:.1f}x cheaper"
     return f"{1 / ratio:.1f}x more expensive"
+
+
+def pair_sentence(summary: pd.DataFrame) -> str:
+    """The headline of the default pair (``default_pair``), or why there is none."""
+    pair = default_pair(summary)
+    if pair is None:
+        return "Fewer than two models have a cost per solved task that passed the plausibility check."
+    return headline(summary, *pair)

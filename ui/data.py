@@ -10,6 +10,7 @@ import streamlit as st
 from genai_prices.data_snapshot import DataSnapshot
 
 from inputs.bundled import aider_polyglot
+from inputs.datasets import dataset_path, measurement_datasets
 from measurements.load import Measurements, parse_measurements, read_measurements
 from pricing.book import PriceSources, default_sources
 from pricing.comparison import Comparison, compare_measurements
@@ -28,6 +29,12 @@ def today() -> date:
 @st.cache_data(show_spinner=False)
 def load_bundled() -> Measurements:
     return read_measurements(aider_polyglot())
+
+
+@st.cache_data(show_spinner=False)
+def load_bundled_datasets() -> list[Measurements]:
+    """Every bundled measurement dataset (each rows' ``dataset`` column says which)."""
+    return [read_measurements(dataset_path(d.id)) for d in measurement_datasets()]
 
 
 @st.cache_data(show_spinner="Reading the file...", max_entries=20)

@@ -42,7 +42,7 @@ def assert_no_live_markdown(texts: list[str]) -> None:
 
 
 def test_markdown_in_an_upload_name_and_content_is_shown_as_text() -> None:
-    at = open_app()
+    at = open_app("app_pages/compare.py")
     at.radio(key="source").set_value("My upload").run()
     bad = f"model,task_id,success\n{LINK},t1,maybe\n".encode()
     at.file_uploader(key="upload").set_value([(f"{LINK}.csv", bad, "text/csv")]).run()
