@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from inputs.datasets import measurement_datasets
-from reports.findings import findings_csv, findings_figure, overview
+from reports.findings import findings_csv, findings_figure, ordered, overview
 from ui.data import price_sources, today
 from ui.findings import RUN_DATE, TODAY, findings_of
 from ui.safe import md
@@ -59,7 +59,7 @@ reference = st.selectbox(
     help="The Western model every Chinese open-weight model is set against.",
 )
 result = base if reference == DEFAULT_REFERENCE else findings_of(dataset_id, (reference,), haircut, price_date)
-found = result.findings
+found = ordered(result.findings)
 
 st.subheader(md(info.name))
 st.plotly_chart(findings_figure(found), key="findings_chart")

@@ -20,6 +20,8 @@ from tokenomics.findings import (
     UNKNOWN,
 )
 
+TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+VERDICT_ORDER = (SURVIVES, SHRINKS, REVERSES, GAINS, NO_DISCOUNT, TASK_ONLY, UNKNOWN)
 VERDICT_COLOURS = {
     SURVIVES: "#2ca02c",
     SHRINKS: "#ff7f0e",
@@ -27,6 +29,12 @@ VERDICT_COLOURS = {
     GAINS: "#1f77b4",
     NO_DISCOUNT: "#7f7f7f",
 }
+
+
+def ordered(frame: pd.DataFrame) -> pd.DataFrame:
+    """Findings grouped by verdict (kept, shrunk, reversed, ..., unknown last), in their order within each."""
+    rank = frame["verdict"].map({v: i for i, v in enumerate(VERDICT_ORDER)}).fillna(len(VERDICT_ORDER))
+    return frame.iloc[np.argsort(rank.to_numpy(), kind="stable")]
 
 
 def findings_csv(frame: pd.DataFrame) -> str:
@@ -154,9 +162,16 @@ def findings_figure(frame: pd.DataFrame) -> go.Figure:
                 },
             )
         )
+    ticks = [t for t in TICKS if lo <= t <= hi]
+    axis = {
+        "type": "log",
+        "range": [np.log10(lo), np.log10(hi)],
+        "tickvals": ticks,
+        "ticktext": [f"{t:g}x" for t in ticks],
+    }
     fig.update_layout(
-        xaxis={"type": "log", "title": "x cheaper per token (log scale)", "range": [np.log10(lo), np.log10(hi)]},
-        yaxis={"type": "log", "title": "x cheaper per solved task (log scale)", "range": [np.log10(lo), np.log10(hi)]},
+        xaxis={**axis, "title": "x cheaper per token (log scale)"},
+        yaxis={**axis, "title": "x cheaper per solved task (log scale)"},
         legend={"orientation": "h", "y": -0.2},
         margin={"t": 30},
         height=560,
