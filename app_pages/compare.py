@@ -17,7 +17,7 @@ from pricing.overrides import EDITABLE, edits_to_custom
 from pricing.providers import provider_choices
 from reports.charts import cost_breakdown_figure, pareto_figure
 from reports.tables import money, to_csv
-from tokenomics.compare import default_pair, eligible, headline, pair_sentence
+from tokenomics.compare import cost_of_pass_note, default_pair, eligible, headline, pair_sentence
 from tokenomics.errors import InputError
 from tokenomics.timing import estimate_missing_time, with_value_of_time
 from ui.data import custom_sheets, load_bundled_datasets, parse_upload, price_sources, run_comparison, today
@@ -331,8 +331,11 @@ st.dataframe(
 st.caption(
     "Success interval: 95% Wilson. Cost-per-success interval: bootstrap over tasks where per-task data "
     "exists, else it reflects success-rate uncertainty only (column cps_interval). 'inf' = no success seen: the "
-    "cost per solved task is unbounded. Discounts are against the baseline; above 1 means cheaper."
+    "cost per solved task is unbounded. Discounts are against the reference (B); above 1 means cheaper."
 )
+pass_note = cost_of_pass_note(result.rows) if cost_of_pass else None
+if pass_note:
+    st.caption(md(f"Note: {pass_note}."))
 if not priced.all():
     with st.expander(f"Not ranked: {int((~priced).sum())} model(s) with neither a price nor a published cost"):
         st.dataframe(

@@ -658,3 +658,23 @@ def pair_sentence(summary: pd.DataFrame) -> str:
     if pair is None:
         return "Fewer than two models have a cost per solved task that passed the plausibility check."
     return headline(summary, *pair)
+
+
+def cost_of_pass_note(rows: pd.DataFrame) -> str | None:
+    """A warning when cost-of-pass is asked of data with one attempt per task: infinite by construction.
+
+    With a single sample, a task's success rate is 0 or 1, so one failed task makes the mean over
+    tasks infinite whatever the model costs. None where some task has several attempts.
+
+    >>> cost_of_pass_note(pd.DataFrame({"label": ["a", "a"], "task_id": ["t1", "t2"], "attempts": [1, 1]}))[:40]
+    'cost-of-pass is infinite by construction'
+    """
+    if "task_id" not in rows.columns or rows["task_id"].isna().all():
+        return None
+    per_task = rows[rows["task_id"].notna()].groupby(["label", "task_id"], observed=True)["attempts"].sum()
+    if (per_task > 1).any():
+        return None
+    return (
+        "cost-of-pass is infinite by construction on this data: every task has one attempt, so its success "
+        "rate is 0 or 1 and one failed task makes the mean over tasks infinite"
+    )

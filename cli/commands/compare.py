@@ -13,7 +13,7 @@ from inputs.scenario_file import read_scenario
 from pricing.comparison import compare_measurements, split_datasets
 from pricing.custom import load_sheet
 from reports.tables import to_csv, to_json, to_table
-from tokenomics.compare import CompareOptions
+from tokenomics.compare import CompareOptions, cost_of_pass_note
 from tokenomics.errors import InputError
 
 
@@ -86,6 +86,8 @@ def run_compare(args: argparse.Namespace) -> str:
         (name, compare_measurements(part, sources, custom, as_of=args.as_of, options=options)) for name, part in groups
     ]
     for _, result in results:
+        if args.cost_of_pass and (note := cost_of_pass_note(result.rows)):
+            print(f"note: {note}", file=sys.stderr)
         for model, reason in result.unpriced.items():
             print(
                 f"note: no list price for {model} ({reason}); its observed cost_usd is used if it has one",
