@@ -16,7 +16,7 @@ from reports.tables import money, to_csv
 from tokenomics.compare import headline
 from tokenomics.errors import InputError
 from tokenomics.timing import estimate_missing_time, with_value_of_time
-from ui.data import custom_sheets, load_bundled, parse_upload, run_comparison, snapshot_info, today
+from ui.data import custom_sheets, load_bundled, parse_upload, read_uploads, run_comparison, snapshot_info, today
 
 st.title("Cost per solved task")
 st.caption(
@@ -30,11 +30,14 @@ with st.sidebar:
     source = st.radio("Data", ["Bundled public data", "My upload", "Both"], key="source")
     uploads = st.file_uploader(
         "Upload measurements (CSV or JSONL)",
-        type=["csv", "jsonl", "ndjson", "json"],
+        type=["csv", "jsonl", "ndjson", "json", "tar", "gz", "tgz"],
         accept_multiple_files=True,
         key="upload",
         help="Per-attempt rows (model, task_id, success, tokens...) or one row per run "
-        "(model, attempts, successes, token totals...). See the README for the columns.",
+        "(model, attempts, successes, token totals...). See the README for the columns. "
+        "Also read as they are: a SWE-bench leaderboards file, an Every Eval Ever samples file, a Harbor "
+        "job (.tar.gz), OpenTelemetry, Langfuse, LiteLLM or OpenRouter exports (with a task_id,success "
+        "results file for the logs that have no success); see docs/import.md.",
     )
     store_path = st.text_input(
         "Store of measured runs",
@@ -68,12 +71,8 @@ with st.sidebar:
 sets = []
 if source in ("Bundled public data", "Both"):
     sets.append(load_bundled())
-errors = []
-for upload in uploads or []:
-    try:
-        sets.append(parse_upload(upload.getvalue(), upload.name))
-    except InputError as exc:
-        errors.append(str(exc))
+uploaded, errors = read_uploads([(upload.getvalue(), upload.name) for upload in uploads or []])
+sets.extend(uploaded)
 if picked_runs:
     try:
         sets.append(parse_upload(read_store(store_path, picked_runs).encode(), store_path))
@@ -89,7 +88,11 @@ for m in sets:
     for note in m.notes:
         st.caption(f"Note: {note}")
 
-frame = combine(sets)
+try:
+    frame = combine(sets)
+except InputError as exc:
+    st.error(f"Could not compare these files together. {exc}", icon=":material/error:")
+    st.stop()
 labels = list(pd.unique(frame["label"]))
 
 with st.sidebar:
