@@ -246,7 +246,13 @@ def finish(
         if not a.get("timestamp"):
             a["timestamp"] = iso(a.get("_start"))
     _number(attempts)
-    return [{k: v for k, v in a.items() if not k.startswith("_")} for a in attempts]
+    return [{k: v for k, v in a.items() if not k.startswith("_")} for a in sorted(attempts, key=_order)]
+
+
+def _order(a: dict[str, Any]) -> tuple[float, str, int]:
+    """When the attempt ran, then where it was read: archives and folders list files in any order."""
+    start = a.get("_start")
+    return (start if start is not None else math.inf, str(a.get("_file") or ""), int(a.get("_line") or 0))
 
 
 def _number(attempts: list[dict[str, Any]]) -> None:
@@ -267,13 +273,8 @@ def _number(attempts: list[dict[str, Any]]) -> None:
                 )
             seen[key] = a
         return
-
-    def order(a: dict[str, Any]) -> tuple[float, str, int]:
-        start = a.get("_start")
-        return (start if start is not None else math.inf, str(a.get("_file") or ""), int(a.get("_line") or 0))
-
     counts: dict[tuple[Any, ...], int] = {}
-    for a in sorted(attempts, key=order):
+    for a in sorted(attempts, key=_order):
         task = (a.get("label") or a["model"], a["task_id"])
         counts[task] = counts.get(task, 0) + 1
         a["attempt"] = counts[task]

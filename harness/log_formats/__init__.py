@@ -14,7 +14,7 @@ from pathlib import PurePath
 from typing import Any
 
 from harness import importers
-from harness.attempts import finish, group_calls, to_text
+from harness.attempts import epoch, finish, group_calls, to_text
 from harness.log_formats import eee, harbor, langfuse, litellm, openrouter, otlp, swebench
 from harness.log_formats._read import Bad, Log, Source, csv_records, decode, is_csv, records
 from harness.log_formats.options import LogOptions
@@ -86,7 +86,10 @@ def _legacy(sources: list[Source], options: LogOptions, log: Log) -> list[dict[s
             log.bad.append((source.name, number, Bad(why)))
         for record in imported.records:
             record["_file"] = source.name
+            record["_start"] = epoch(record.get("timestamp"))
             record.pop("attempt", None)
+            if options.group_by:  # an attempt's time is its first call's, worked out from _start
+                record.pop("timestamp", None)
             record.setdefault("_group", f"{source.name}:{record.get('_line')}")
         out.extend(imported.records)
     return out

@@ -36,6 +36,7 @@ from tokenomics.errors import InputError
 SCHEMA_VERSION = "0.3.0"
 ACCEPTED_VERSIONS = re.compile(r"^(instance_level_eval_)?0\.[23]\.\d+$")
 META = "tokenomics."
+UNKNOWN = "unknown"
 AGGREGATE_KEYS = {"evaluation_results", "model_info", "eval_library"}
 
 
@@ -154,6 +155,8 @@ def _row(record: Any, tally: dict[str, int]) -> dict[str, Any]:
 
 def _calls(record: dict[str, Any], meta: Mapping[str, Any]) -> int | None:
     if META + "calls" in meta:
+        if meta[META + "calls"] == UNKNOWN:
+            return None
         return count(meta[META + "calls"], "metadata.tokenomics.calls")
     if record.get("interaction_type") == "single_turn":
         return 1
@@ -251,13 +254,14 @@ def _record(row: dict[str, Any], evaluation_name: str | None) -> dict[str, Any]:
         dataset = source.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "tokenomics"
     calls = _int(row.get("calls"))
     success = bool(row["successes"])
-    meta: dict[str, str] = {META + "label": label, META + "attempt": str(_int(row.get("attempt")) or 1)}
+    meta: dict[str, str] = {META + "attempt": str(_int(row.get("attempt")) or 1)}
+    if label != model:
+        meta[META + "label"] = label
     if _known(row.get("provider")):
         meta[META + "provider"] = str(row["provider"])
     if _known(row.get("cost_usd")):
         meta[META + "cost_usd"] = _number(row["cost_usd"])
-    if calls is not None:
-        meta[META + "calls"] = str(calls)
+    meta[META + "calls"] = UNKNOWN if calls is None else str(calls)
     if _known(row.get("timestamp")):
         stamp = pd.Timestamp(row["timestamp"])
         meta[META + "timestamp"] = (

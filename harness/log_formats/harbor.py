@@ -64,7 +64,8 @@ def unpack(source: Source) -> list[Source]:
                 if handle is not None:
                     out.append(Source(f"{source.name}:{member.name}", handle.read()))
     except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
-        raise InputError(f"not a readable tar archive ({exc})", file=source.name) from None
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0][:80]
+        raise InputError(f"not a readable tar archive ({reason})", file=source.name) from None
     if not out:
         raise InputError("no result.json in the archive", file=source.name, expected="a Harbor job folder, archived")
     return out

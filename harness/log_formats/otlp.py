@@ -184,14 +184,27 @@ def read(sources: list[Source], options: LogOptions, log: Log) -> list[dict[str,
     by_trace: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for span in spans:
         by_trace[span[TRACE]].append(span)
+    # Attempts: one per trace, or per value of --group-by (found on any span of each trace).
+    by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for trace, trace_spans in by_trace.items():
+        try:
+            group = trace if options.group_by is None else _one(trace_spans, options.group_by, "attempt key")
+            if group is None:
+                raise Bad(
+                    "no attempt key on the trace", field=options.group_by, expected="the attribute on one of its spans"
+                )
+        except Bad as exc:
+            log.bad.append((trace_spans[0]["_file"], trace_spans[0]["_line"], exc))
+            continue
+        by_group[group].extend(trace_spans)
     calls: list[dict[str, Any]] = []
     silent = 0
     tally = {"exclusive": 0}
-    for trace_spans in by_trace.values():
+    for group, group_spans in by_group.items():
         try:
-            made = _trace_calls(trace_spans, options, log, tally)
+            made = _attempt_calls(group, group_spans, options, log, tally)
         except Bad as exc:
-            log.bad.append((trace_spans[0]["_file"], trace_spans[0]["_line"], exc))
+            log.bad.append((group_spans[0]["_file"], group_spans[0]["_line"], exc))
             continue
         silent += made is None
         calls.extend(made or [])
@@ -223,9 +236,10 @@ def _one(spans: list[dict[str, Any]], path: str, what: str) -> Any:
     return values.pop() if values else None
 
 
-def _trace_calls(
-    spans: list[dict[str, Any]], options: LogOptions, log: Log, tally: dict[str, int]
+def _attempt_calls(
+    group: str, spans: list[dict[str, Any]], options: LogOptions, log: Log, tally: dict[str, int]
 ) -> list[dict[str, Any]] | None:
+    """The calls of one attempt (the spans of its trace or traces); None when it has no GenAI usage."""
     usage = [s for s in spans if _has_usage(s)]
     inference = [s for s in usage if s["attrs"].get("gen_ai.operation.name") in INFERENCE]
     failed = [s for s in spans if s["error"] or "error.type" in s["attrs"]]
@@ -237,10 +251,6 @@ def _trace_calls(
         chosen = [s for s in usage if s["spanId"] in agents and s["parentSpanId"] not in agents]
     if not chosen:
         return [] if errors else None
-    group_path = options.group_by or TRACE
-    group = _one(spans, group_path, "attempt key")
-    if group is None:
-        raise Bad("no attempt key on the trace", field=group_path, expected="the attribute on one of its spans")
     if options.task_field:
         task = _one(spans, options.task_field, "task id")
         if task is None:

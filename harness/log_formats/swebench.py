@@ -95,7 +95,7 @@ def _board(name: str, index: int, board: dict[str, Any], log: Log) -> list[dict[
             out.extend(_submission(sub, where, board_name, titles, name))
         except Bad as exc:
             log.bad.append((name, None, exc))
-    if not out:
+    if not out and not log.bad:
         raise InputError(f"leaderboard {board_name!r} has no per-instance results", file=name)
     if without:
         log.note(f"{without} submission(s) of {board_name!r} without per-instance details were left out")

@@ -117,9 +117,8 @@ def test_anthropic_messages_and_batch_results() -> None:
     only_batch = import_log(jsonl(batch_line, errored), "b.jsonl", ImportOptions("anthropic", success_field="ok"))
     assert [r["task_id"] for r in only_batch.records] == ["t9"]  # a batch's custom_id is the requester's own id
     batch_line["task"] = "t9"
-    out = import_log(
-        jsonl(message, batch_line, errored), "a.jsonl", ImportOptions("anthropic", success_field="ok", task_field="task")
-    )
+    options = ImportOptions("anthropic", success_field="ok", task_field="task")
+    out = import_log(jsonl(message, batch_line, errored), "a.jsonl", options)
     assert [
         (r["task_id"], r["success"], r["input_tokens"], r["cache_read_tokens"], r["cache_write_tokens"])
         for r in out.records
