@@ -4,6 +4,7 @@ column through loading, and several calls of one attempt summed for the OpenAI/A
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -226,3 +227,21 @@ def test_openai_calls_of_one_attempt_are_summed() -> None:
     log = Source("calls.jsonl", "".join(json.dumps(c) + "\n" for c in calls).encode())
     with pytest.raises(InputError, match="the calls of attempt 't1/a' disagree on success"):
         import_sources([log], options)
+
+
+def test_docs_map_every_format_and_option() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "import.md").read_text(encoding="utf-8")
+    for name in FORMATS:
+        assert f"`{name}`" in docs
+    for name in ("swebench", "eee", "harbor", "otlp", "langfuse", "litellm", "openrouter"):
+        section = docs.split(f"## `{name}`", 1)[1].split("\n## ", 1)[0]
+        assert "| column | from" in section, name  # its field mapping
+        assert "Source" in section and re.search(r"version|\*\*v\d+\.\d+", section), name  # schema and version
+    from cli.main import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command").choices["import"]  # type: ignore[union-attr]
+    for action in sub._actions:
+        for flag in action.option_strings:
+            if flag.startswith("--") and flag not in ("--help", "--map", "--store", "--out"):
+                assert f"`{flag}" in docs or flag in docs, flag
