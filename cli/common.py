@@ -14,6 +14,8 @@ import pandas as pd
 
 from inputs.bundled import aider_polyglot
 from measurements.load import combine, read_measurements
+from pricing.book import PriceSources, default_sources
+from tokenomics.errors import InputError
 
 
 def parse_date(text: str) -> date:
@@ -31,6 +33,21 @@ def read_frames(paths: Sequence[str | Path] | None) -> pd.DataFrame:
         for note in m.notes:
             print(f"note: {note}", file=sys.stderr)
     return combine(sets)
+
+
+def price_sources(refresh: bool = False) -> PriceSources:
+    """The bundled price layers, or (``refresh``, network) genai-prices' and LiteLLM's current data."""
+    if not refresh:
+        return default_sources()
+    from pricing.litellm_map import refresh as refresh_litellm
+    from pricing.snapshot import refresh as refresh_genai
+
+    try:
+        snapshot, litellm = refresh_genai(), refresh_litellm()
+    except Exception as exc:
+        raise InputError(f"could not fetch fresh price data ({type(exc).__name__}: {str(exc)[:200]})") from None
+    print(f"note: priced with data fetched now: {snapshot.timestamp:%Y-%m-%d %H:%M}", file=sys.stderr)
+    return default_sources(snapshot, litellm)
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -1,13 +1,21 @@
-"""Resolve each measurement row to the price in force for its model at its time.
+"""Resolve each measurement row to the price in force for its model at its day and time.
 
-The result is a compact price table (one row per distinct price: a model's price in one
-period, or a custom row) and a ``price_id`` per measurement row pointing into it, so the
-core prices a million rows with array gathers instead of a million look-ups.
+Every model reference is resolved once (``pricing.providers``) to its candidate prices across
+the price layers (``pricing.layers``); every row then takes the first candidate, in layer
+precedence, whose period covers its day and whose daily window covers its time. The result is
+a compact price table (one row per distinct price, with its layer, source and period) and a
+``price_id`` per measurement row pointing into it, so the core prices a million rows with array
+gathers instead of a million look-ups.
+
+A row that no recorded price covers (dated before the model's first recorded price) is not
+priced at a price that did not exist yet: it keeps its observed cost if it has one, otherwise it
+gets the nearest recorded price with a note saying so (``price_note``), and ``outside_history``
+marks it either way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -17,25 +25,63 @@ import pandas as pd
 from genai_prices import types as gp
 from genai_prices.data_snapshot import DataSnapshot
 
+from pricing.corrections import Correction, load_corrections
 from pricing.custom import CustomPrice
+from pricing.history import GenaiHistory, bundled_history
+from pricing.layers import ALL_PRICE_KEYS, MAX_TIERS, PROVENANCE_COLUMNS, Candidate, candidates_for
+from pricing.litellm_map import LiteLLMSnapshot
+from pricing.litellm_map import bundled as bundled_litellm
+from pricing.providers import resolve
+from pricing.snapshot import bundled as bundled_snapshot
 from pricing.snapshot import conditional_prices, describe
-from tokenomics.units import PRICE_KEYS, REQUEST_PRICE_KEY, tier_columns
+from tokenomics.units import PRICE_KEYS, TOKEN_COLUMNS, tier_columns
 
-ALL_PRICE_KEYS = (*PRICE_KEYS, REQUEST_PRICE_KEY)
-MAX_TIERS = 2
 SECONDS_PER_DAY = 86_400
 
-PROVENANCE_COLUMNS = ["provider_id", "model_id", "price_source", "price_as_of", "price_period", "custom"]
+
+@dataclass(frozen=True)
+class PriceSources:
+    """The price layers below a user's own sheets: corrections, genai-prices, LiteLLM."""
+
+    snapshot: DataSnapshot
+    corrections: Sequence[Correction] = ()
+    history: GenaiHistory | None = None
+    litellm: LiteLLMSnapshot | None = None
+
+    def genai_label(self) -> str:
+        info = describe(self.snapshot)
+        return f"genai-prices {info.version}" + (" (refreshed)" if info.refreshed_at else "")
+
+    def label(self, today: date | None = None) -> str:
+        """The layers in precedence order, each with its age, for reports and captions."""
+        parts = []
+        if self.corrections:
+            newest = max(c.checked_on for c in self.corrections)
+            parts.append(f"{len(self.corrections)} dated corrections (checked up to {newest})")
+        parts.append(describe(self.snapshot, today).label())
+        if self.litellm is not None:
+            parts.append(self.litellm.label())
+        return "; ".join(parts)
+
+
+def default_sources(snapshot: DataSnapshot | None = None, litellm: LiteLLMSnapshot | None = None) -> PriceSources:
+    """Every bundled layer: the corrections, genai-prices with its history, LiteLLM's map."""
+    snap = snapshot or bundled_snapshot()
+    # A refreshed genai-prices snapshot has newer data than the bundled history describes.
+    history = bundled_history() if not snap.from_auto_update else None
+    return PriceSources(snap, load_corrections(), history, litellm or bundled_litellm())
 
 
 @dataclass
 class PricedRows:
     rows: pd.DataFrame
-    """The measurement rows with ``price_id``, ``provider_id`` and ``model_id`` added."""
+    """The measurement rows with ``price_id``, ``provider_id``, ``model_id`` and ``outside_history`` added."""
     table: pd.DataFrame
     """One row per distinct price; columns: price keys, tier columns, provenance."""
     unpriced: dict[str, str] = field(default_factory=dict)
     """Model reference -> why it has no price."""
+    notes: dict[str, str] = field(default_factory=dict)
+    """Model reference -> how its provider was chosen, where that was a choice."""
 
 
 @dataclass
@@ -55,76 +101,6 @@ class _TableBuilder:
             for tier in range(1, MAX_TIERS + 1):
                 columns.extend(tier_columns(key, tier))
         return pd.DataFrame.from_records(self.records, columns=[*columns, *PROVENANCE_COLUMNS])
-
-
-def _price_record(prices: gp.ModelPrice) -> dict[str, float]:
-    record: dict[str, float] = {}
-    for key in ALL_PRICE_KEYS:
-        value = getattr(prices, key, None)
-        if value is None:
-            continue
-        if isinstance(value, gp.TieredPrices):
-            record[key] = float(value.base)
-            if len(value.tiers) > MAX_TIERS:
-                raise ValueError(f"{key} has {len(value.tiers)} tiers; at most {MAX_TIERS} are supported")
-            for i, tier in enumerate(value.tiers, start=1):
-                start_col, price_col = tier_columns(key, i)
-                record[start_col], record[price_col] = float(tier.start), float(tier.price)
-        else:
-            record[key] = float(value)
-    return record
-
-
-def _custom_record(entry: CustomPrice) -> dict[str, Any]:
-    record: dict[str, Any] = {k: getattr(entry, k) for k in ALL_PRICE_KEYS if getattr(entry, k) is not None}
-    for i, tier in enumerate(sorted(entry.tiers, key=lambda t: t.start), start=1):
-        for key in PRICE_KEYS:
-            value = getattr(tier, key)
-            if value is not None:
-                start_col, price_col = tier_columns(key, i)
-                record[start_col], record[price_col] = float(tier.start), value
-    record.update(
-        provider_id=entry.provider,
-        model_id=entry.model,
-        price_source=f"custom: {entry.source}",
-        price_as_of=entry.checked_on.isoformat(),
-        price_period="",
-        custom=True,
-    )
-    return record
-
-
-def _period(constraint: object) -> str:
-    if isinstance(constraint, gp.StartDateConstraint):
-        return f"from {constraint.start_date}"
-    if isinstance(constraint, gp.TimeOfDateConstraint):
-        return f"{constraint.start_time:%H:%M}-{constraint.end_time:%H:%M} UTC daily"
-    return ""
-
-
-def resolve_model(snapshot: DataSnapshot, provider: str, model: str) -> tuple[gp.Provider, gp.ModelInfo] | str:
-    """Find a model in genai-prices, or say why not.
-
-    ``provider`` may be empty; a ``provider/model`` reference (LiteLLM style, as Aider and
-    many gateways write it) names the provider in its prefix.
-    """
-    tries: list[tuple[str | None, str]] = []
-    if provider:
-        tries.append((provider, model))
-        if model.lower().startswith(provider.lower() + "/"):
-            tries.append((provider, model[len(provider) + 1 :]))
-    else:
-        if "/" in model:
-            prefix, rest = model.split("/", 1)
-            tries.extend([("litellm", model), (prefix, rest)])
-        tries.append((None, model))
-    reason = "no match"
-    for provider_id, ref in tries:
-        try:
-            return snapshot.find_provider_model(ref, None, provider_id, None)
-        except LookupError as exc:
-            reason = str(exc)
-    return reason
 
 
 def _active(constraint: object, days: np.ndarray, seconds: np.ndarray, time_known: np.ndarray) -> np.ndarray:
@@ -153,124 +129,196 @@ def _utc_seconds(value: Any) -> int:
     return as_utc.hour * 3600 + as_utc.minute * 60 + as_utc.second
 
 
+def day_instant(day: date) -> np.datetime64:
+    """The instant a row known only by its day is priced at: noon UTC.
+
+    A price that changed within the day then applies to such a row if it was in force for most of
+    the day (DeepSeek changes prices at 16:00 UTC: the old price held for 16 hours of that day).
+    """
+    return np.datetime64(day, "D").astype("datetime64[s]") + np.timedelta64(12 * 3600, "s")
+
+
 def pricing_times(rows: pd.DataFrame, as_of: date | None, today: date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Day, second of day (UTC) and whether the time of day is known, for every row.
+    """Instant (UTC, seconds), second of day (UTC) and whether the time of day is known, per row.
 
     ``as_of`` prices every row on that day; otherwise each row's own ``timestamp`` is used,
-    and rows without one are priced today.
+    and rows without one are priced today. A row known only by its day stands at its noon.
     """
     n = len(rows)
     if as_of is not None or "timestamp" not in rows.columns:
-        day = np.datetime64(as_of or today, "D")
-        return np.full(n, day), np.zeros(n), np.zeros(n, dtype=bool)
+        return np.full(n, day_instant(as_of or today)), np.zeros(n), np.zeros(n, dtype=bool)
     ts = pd.to_datetime(rows["timestamp"], utc=True)
     missing = ts.isna().to_numpy()
-    naive = ts.dt.tz_convert(None).to_numpy()
-    days = np.where(missing, np.datetime64(today, "D"), naive.astype("datetime64[D]"))
-    seconds = np.where(missing, 0, (naive - naive.astype("datetime64[D]")).astype("timedelta64[s]").astype(np.int64))
+    naive = ts.dt.tz_convert(None).to_numpy().astype("datetime64[s]")
+    midnight = naive.astype("datetime64[D]").astype("datetime64[s]")
+    seconds = np.where(missing, 0, (naive - midnight).astype(np.int64))
     if "time_known" in rows.columns:
         known = rows["time_known"].to_numpy(dtype=bool) & ~missing
     else:  # a bare date is not midnight: without a flag, only a non-zero time of day counts as known
         known = ~missing & (seconds != 0)
-    return days.astype("datetime64[D]"), seconds, known
+    noon = midnight + np.timedelta64(12 * 3600, "s")
+    instants = np.where(missing, day_instant(today), np.where(known, naive, noon))
+    return instants.astype("datetime64[s]"), seconds, known
+
+
+def _period(constraint: object) -> str:
+    if isinstance(constraint, gp.StartDateConstraint):
+        return f"from {constraint.start_date}"
+    if isinstance(constraint, gp.TimeOfDateConstraint):
+        return f"{constraint.start_time:%H:%M}-{constraint.end_time:%H:%M} UTC daily"
+    return ""
+
+
+def _moment64(moment: datetime | None, default: str) -> np.datetime64:
+    return np.datetime64(moment, "s") if moment is not None else np.datetime64(default, "s")
+
+
+def _covers(
+    candidate: Candidate, instants: np.ndarray, seconds: np.ndarray, time_known: np.ndarray, *, any_date: bool = False
+) -> np.ndarray:
+    """Rows whose instant lies in the candidate's period (unless ``any_date``) and whose time in its window.
+
+    A row known only by its day takes a window only if the window covers most of the day: a bare
+    date read as midnight UTC would silently land in DeepSeek's off-peak window.
+    """
+    ok = np.ones(len(instants), dtype=bool)
+    if not any_date:
+        if candidate.date_from is not None:
+            ok &= instants >= _moment64(candidate.date_from, "1970-01-01")
+        if candidate.date_to is not None:
+            ok &= instants < _moment64(candidate.date_to, "1970-01-01")
+    if candidate.window is not None:
+        start, end = candidate.window
+        inside = (seconds >= start) | (seconds < end) if end < start else (seconds >= start) & (seconds < end)
+        covers_most_of_day = ((end - start) % SECONDS_PER_DAY) > SECONDS_PER_DAY / 2
+        ok &= np.where(time_known, inside, covers_most_of_day)
+    return ok
+
+
+def _nearest(
+    candidates: list[Candidate], instants: np.ndarray, seconds: np.ndarray, known: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """For rows no candidate covers: index into ``candidates`` of the nearest recorded price.
+
+    The latest period that started on or before the row's day, else the earliest period; among
+    those, the best-ranked candidate whose daily window fits the row's time. Also returns which
+    rows are dated before every recorded price.
+    """
+    starts = np.array([_moment64(c.date_from, "0001-01-01") for c in candidates])
+    choice = np.full(len(instants), -1, dtype=np.int64)
+    started = starts[None, :] <= instants[:, None]
+    latest_start = np.where(started, starts[None, :], np.datetime64("0001-01-01", "s")).max(axis=1)
+    target = np.where(started.any(axis=1), latest_start, starts.min())
+    for i, candidate in enumerate(candidates):
+        fits = (starts[i] == target) & _covers(candidate, instants, seconds, known, any_date=True) & (choice < 0)
+        choice[fits] = i
+    # No window fits (only short windows in that period): take the period's best-ranked price.
+    for i in range(len(candidates)):
+        choice[(choice < 0) & (starts[i] == target)] = i
+    before_all = np.asarray(~started.any(axis=1), dtype=bool)
+    return choice, before_all
 
 
 def attach_prices(
     rows: pd.DataFrame,
-    snapshot: DataSnapshot,
+    sources: PriceSources | DataSnapshot,
     custom: Sequence[CustomPrice] = (),
     *,
     as_of: date | None = None,
     today: date | None = None,
 ) -> PricedRows:
-    """Give every row the ``price_id`` of the price in force for its model at its time."""
+    """Give every row the ``price_id`` of the price in force for its model at its time.
+
+    ``sources`` is every layer below the custom sheets; a bare genai-prices snapshot means that
+    layer alone (no corrections, no recorded history, no LiteLLM).
+    """
+    if isinstance(sources, DataSnapshot):
+        sources = PriceSources(sources)
     today = today or datetime.now(tz=UTC).date()
-    info = describe(snapshot, today)
-    version = f"genai-prices {info.version}" + (" (refreshed)" if info.refreshed_at else "")
-    snapshot_as_of = info.as_of()
+    version = sources.genai_label()
     builder = _TableBuilder()
-    custom_ids = {
-        (c.provider.lower(), c.model.lower()): builder.add(("custom", i), _custom_record(c))
-        for i, c in enumerate(custom)
-    }
-    days, seconds, known = pricing_times(rows, as_of, today)
+    custom_entries = list(enumerate(custom))
+    correction_entries = list(enumerate(sources.corrections))
+    instants, seconds, known = pricing_times(rows, as_of, today)
+    observed = rows["cost_usd"].notna().to_numpy() if "cost_usd" in rows.columns else np.zeros(len(rows), dtype=bool)
+    token_columns = [c for c in TOKEN_COLUMNS if c in rows.columns]
+    # Only a row with token counts needs a price; one without is costed from cost_usd or not at all.
+    has_tokens = rows[token_columns].notna().any(axis=1).to_numpy() if token_columns else np.zeros(len(rows), bool)
 
     price_id = np.full(len(rows), -1, dtype=np.int64)
+    outside = np.zeros(len(rows), dtype=bool)
     provider_id = np.full(len(rows), "", dtype=object)
     model_id = np.full(len(rows), "", dtype=object)
     unpriced: dict[str, str] = {}
+    notes: dict[str, str] = {}
     # Number providers and models separately and combine the integer codes: much cheaper than
     # gluing a million strings into keys.
     provider_codes, providers = pd.factorize(rows["provider"].fillna(""))
     model_codes, models = pd.factorize(rows["model"])
     pair_codes, pairs = pd.factorize(provider_codes.astype(np.int64) * (len(models) + 1) + model_codes)
-    uniques = [f"{providers[int(p) // (len(models) + 1)]}\x00{models[int(p) % (len(models) + 1)]}" for p in pairs]
+    uniques = [(str(providers[int(p) // (len(models) + 1)]), str(models[int(p) % (len(models) + 1)])) for p in pairs]
     positions = _group_positions(pair_codes, len(uniques))
-    for code, key in enumerate(uniques):
-        provider, model = key.split("\x00", 1)
+    for code, (provider, model) in enumerate(uniques):
         where = positions[code]
-        resolved = resolve_model(snapshot, provider, model)
-        candidates = _custom_keys(provider, model, resolved)
-        custom_hit = next((custom_ids[k] for k in candidates if k in custom_ids), None)
-        if custom_hit is not None:
-            price_id[where] = custom_hit
-            provider_id[where] = builder.records[custom_hit]["provider_id"]
-            model_id[where] = builder.records[custom_hit]["model_id"]
+        reference = model if not provider else f"{provider}/{model}"
+        ident = resolve(sources.snapshot, sources.litellm, provider, model)
+        if ident.note:
+            notes[reference] = ident.note
+        candidates = candidates_for(
+            ident,
+            custom=custom_entries,
+            corrections=correction_entries,
+            version=version,
+            history=sources.history,
+            litellm=sources.litellm,
+        )
+        if not candidates:
+            unpriced[reference] = ident.reason or "no price in any layer"
             continue
-        if isinstance(resolved, str):
-            unpriced[model if not provider else f"{provider}/{model}"] = resolved
-            continue
-        gp_provider, gp_model = resolved
-        provider_id[where], model_id[where] = gp_provider.id, gp_model.id
+        provider_id[where], model_id[where] = ident.provider_id, ident.model_id
+        d, s, k = instants[where], seconds[where], known[where]
         chosen = np.full(len(where), -1, dtype=np.int64)
-        entries = conditional_prices(gp_model)
-        for i in reversed(range(len(entries))):
-            constraint, prices = entries[i]
-            record: dict[str, Any] = dict(_price_record(prices))
-            record.update(
-                provider_id=gp_provider.id,
-                model_id=gp_model.id,
-                price_source=f"{version}: {gp_provider.id}/{gp_model.id}",
-                price_as_of=str(
-                    constraint.start_date if isinstance(constraint, gp.StartDateConstraint) else snapshot_as_of
-                ),
-                price_period=_period(constraint),
-                custom=False,
-            )
-            pid = builder.add((gp_provider.id, gp_model.id, i), record)
-            active = _active(constraint, days[where], seconds[where], known[where]) & (chosen < 0)
-            chosen[active] = pid
-        # genai-prices falls back to the first entry when no constraint matches.
-        first = builder.index[(gp_provider.id, gp_model.id, 0)]
-        price_id[where] = np.where(chosen < 0, first, chosen)
+        for candidate in candidates:
+            hit = _covers(candidate, d, s, k) & (chosen < 0)
+            if hit.any():
+                chosen[hit] = builder.add(candidate.key, candidate.record)
+        uncovered = (chosen < 0) & has_tokens[where]
+        if uncovered.any():
+            outside[where[uncovered]] = True
+            # Outside the recorded history: a row's own observed cost beats a price that did not exist yet.
+            need = uncovered & ~observed[where]
+            if need.any():
+                nearest, before_all = _nearest(candidates, d[need], s[need], k[need])
+                picked = np.full(len(nearest), -1, dtype=np.int64)
+                for i in np.unique(nearest):
+                    for before in (True, False):
+                        rows_i = (nearest == i) & (before_all == before)
+                        if rows_i.any():
+                            candidate = candidates[int(i)]
+                            record = {**candidate.record, "price_note": _outside_note(candidate, before)}
+                            picked[rows_i] = builder.add((*candidate.key, "outside", before), record)
+                chosen[need] = picked
+        price_id[where] = chosen
 
     out = rows.copy(deep=False)  # pandas 3 copies on write: the caller's frame is safe
     out["price_id"] = price_id
     out["provider_id"] = pd.Categorical(provider_id)
     out["model_id"] = pd.Categorical(model_id)
-    return PricedRows(out, builder.frame(), unpriced)
+    out["outside_history"] = outside
+    return PricedRows(out, builder.frame(), unpriced, notes)
+
+
+def _outside_note(candidate: Candidate, before_all: bool) -> str:
+    since = candidate.record.get("price_from") or "?"
+    if before_all:
+        return f"earliest recorded price (recorded from {since}); the row is dated before it"
+    return f"nearest earlier recorded price (from {since}); no recorded price covers the row's date"
 
 
 def _group_positions(codes: np.ndarray, n_groups: int) -> list[np.ndarray]:
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(n_groups + 1))
     return [order[bounds[i] : bounds[i + 1]] for i in range(n_groups)]
-
-
-def _custom_keys(provider: str, model: str, resolved: object) -> Iterable[tuple[str, str]]:
-    model_l, provider_l = model.lower(), provider.lower()
-    if provider_l:
-        yield provider_l, model_l
-        if model_l.startswith(provider_l + "/"):
-            yield provider_l, model_l[len(provider_l) + 1 :]
-    elif "/" in model_l:
-        prefix, rest = model_l.split("/", 1)
-        yield prefix, rest
-    if isinstance(resolved, tuple):
-        gp_provider, gp_model = resolved
-        yield gp_provider.id, gp_model.id
-        yield gp_provider.id, model_l.split("/")[-1]
-        yield gp_provider.id, model_l
 
 
 def _entry_on_day(model: gp.ModelInfo, day: date) -> tuple[object, gp.ModelPrice]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 from genai_prices.data_snapshot import DataSnapshot
 
-from pricing.book import attach_prices
+from pricing.book import PriceSources, attach_prices
 from pricing.custom import CustomPrice
 from pricing.overrides import prices_in_use
 from tokenomics.compare import CompareOptions, summarise
@@ -23,18 +23,25 @@ class Comparison:
     unpriced: dict[str, str]
     prices_in_use: pd.DataFrame
     """One row per provider/model the measurements use, with its price (the page's editable sheet)."""
+    notes: dict[str, str] = field(default_factory=dict)
+    """Model reference -> how its provider was chosen, where that was a choice."""
 
 
 def compare_measurements(
     frame: pd.DataFrame,
-    snapshot: DataSnapshot,
+    sources: PriceSources | DataSnapshot,
     custom: Sequence[CustomPrice] = (),
     *,
     as_of: date | None = None,
     today: date | None = None,
     options: CompareOptions | None = None,
 ) -> Comparison:
-    priced = attach_prices(frame, snapshot, custom, as_of=as_of, today=today)
+    """Price every row (``pricing.book.attach_prices``), then summarise per model (``tokenomics.compare``).
+
+    ``sources`` is every price layer below the custom sheets (``pricing.book.default_sources``);
+    a bare genai-prices snapshot means that layer alone.
+    """
+    priced = attach_prices(frame, sources, custom, as_of=as_of, today=today)
     summary = summarise(priced.rows, priced.table, options)
     in_use = prices_in_use(priced.rows, priced.table)
-    return Comparison(summary, priced.rows, priced.table, priced.unpriced, in_use)
+    return Comparison(summary, priced.rows, priced.table, priced.unpriced, in_use, priced.notes)

@@ -12,7 +12,7 @@ from pricing.custom import CustomPrice
 from tokenomics.errors import InputError
 
 EDITABLE = ["input_mtok", "cache_read_mtok", "cache_write_mtok", "output_mtok", "output_reasoning_mtok"]
-SHEET_COLUMNS = ["models", "provider", "model", *EDITABLE, "tiered", "source", "as_of", "custom"]
+SHEET_COLUMNS = ["models", "provider", "model", *EDITABLE, "tiered", "source", "as_of", "custom", "layer", "checked_on"]
 EDIT_SOURCE = "edited in the dashboard"
 
 
@@ -43,6 +43,8 @@ def prices_in_use(rows: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     sheet["source"] = picked["price_source"].where(priced, "unpriced")
     sheet["as_of"] = picked["price_as_of"].where(priced, "")
     sheet["custom"] = picked["custom"].where(priced, False).astype(bool)
+    sheet["layer"] = picked["price_layer"].where(priced, "")
+    sheet["checked_on"] = picked["checked_on"].where(priced, "")
     return sheet[SHEET_COLUMNS]
 
 

@@ -23,7 +23,15 @@ EXTRA_COLUMNS = [
     "discount_per_token",
     "discount_per_success",
     "on_frontier",
+    "price_layer",
+    "price_from",
+    "price_to",
     "price_as_of",
+    "checked_on",
+    "price_note",
+    "repriced_cost",
+    "repriced_vs_published",
+    "repricing_flag",
     "tier_basis",
     "seconds_per_attempt",
     "seconds_per_success",
@@ -87,6 +95,26 @@ def _cps_text(cps: float, low: float, high: float) -> str:
     return money(cps)
 
 
+def price_basis(summary: pd.DataFrame) -> pd.Series:
+    """What each model's cost rests on, in a word or two: a price layer, its published cost, or nothing."""
+    layer = summary["price_layer"] if "price_layer" in summary.columns else pd.Series("", index=summary.index)
+    basis = summary["cost_basis"].astype(str) if "cost_basis" in summary.columns else pd.Series("", index=summary.index)
+    return pd.Series(
+        np.select(
+            [basis == "unpriced", basis == "observed", basis == "mixed"],
+            ["unpriced", "published cost", "mixed: " + layer.fillna("").astype(str)],
+            default=layer.fillna("").astype(str),
+        ),
+        index=summary.index,
+    )
+
+
+def short_flag(flag: object) -> str:
+    """The repricing flag's cause in a few words (the full sentence is in CSV/JSON)."""
+    text = str(flag or "")
+    return text.split(":")[0] if text else ""
+
+
 def to_table(summary: pd.DataFrame) -> str:
     """A fixed-width table for a terminal: the figures a buyer reads first."""
     view = pd.DataFrame(
@@ -107,7 +135,8 @@ def to_table(summary: pd.DataFrame) -> str:
             ],
             "x cheaper/token": summary["discount_per_token"].map(lambda v: "" if np.isnan(v) else f"{v:.2f}"),
             "x cheaper/success": summary["discount_per_success"].map(lambda v: "" if np.isnan(v) else f"{v:.2f}"),
-            "price source": summary["price_source"],
+            "price": price_basis(summary),
+            "check": summary["repricing_flag"].map(short_flag) if "repricing_flag" in summary.columns else "",
         }
     )
     return view.to_string(index=False)

@@ -89,13 +89,13 @@ def test_default_table_on_bundled_data(capsys):
     lines = out.rstrip("\n").split("\n")
     assert len(lines) == 1 + 69
     header = lines[0]
-    for title in ("model", "solved", "success (95% CI)", "cost/attempt", "cost/success (95% CI)", "price source"):
+    for title in ("model", "solved", "success (95% CI)", "cost/attempt", "cost/success (95% CI)", "price", "check"):
         assert title in header
     o3_pro = next(line for line in lines if "o3-pro (high)" in line)
     assert "191/225" in o3_pro
     assert "84.9%" in o3_pro
     assert "$0.7661" in o3_pro  # 146.32488 / 191
-    assert "openai/o3-pro" in o3_pro
+    assert "genai-prices" in o3_pro  # the layer that priced it; the full source is in CSV/JSON
     unpriced = next(line for line in lines if "Gemini 2.0 Pro exp-02-05" in line)
     assert "80/225" in unpriced
     assert "unpriced" in unpriced

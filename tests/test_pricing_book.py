@@ -152,9 +152,11 @@ def test_dated_price_rows_in_one_frame_get_different_prices(snapshot):
     )
     assert [input_price(priced, i) for i in range(3)] == pytest.approx([0.14, 0.22, 0.15], abs=1e-12)
     assert priced.rows["price_id"].nunique() == 3
-    # The dated entries carry their start date as their as-of.
-    as_of = [priced.table.loc[priced.rows["price_id"].iloc[i], "price_as_of"] for i in (1, 2)]
-    assert as_of == ["2026-08-17", "2026-09-10"]
+    # The dated entries carry their real period: from their start to the next change.
+    picked = priced.table.loc[priced.rows["price_id"].iloc[1:3]]
+    assert picked["price_as_of"].tolist() == ["2026-08-17 to 2026-09-10", "from 2026-09-10"]
+    assert picked["price_from"].tolist() == ["2026-08-17", "2026-09-10"]
+    assert picked["price_to"].tolist() == ["2026-09-10", ""]
 
 
 def test_short_time_window_applies_to_a_real_timestamp(snapshot):

@@ -14,12 +14,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tokenomics.costing import OBSERVED, PRICED, UNPRICED, price_rows
+from tokenomics.costing import OBSERVED, PRICED, UNPRICED, price_rows, prompt_per_call, unit_prices
+from tokenomics.repricing import per_model_flags
 from tokenomics.stats import bootstrap_ratio, model_seed, wilson_interval
 from tokenomics.timing import seconds_per_success
-from tokenomics.units import COST_COMPONENTS, TOKEN_COLUMNS
+from tokenomics.units import COST_COMPONENTS, REQUEST_PRICE_KEY, TOKEN_COLUMNS, TOKEN_UNITS
 
 # Column names shared with the CLI's CSV/JSON output; the README documents each.
+# Provenance of the price a model was costed at, from the price table (pricing.layers).
+PROVENANCE = ["price_source", "price_layer", "price_from", "price_to", "price_as_of", "checked_on", "price_note"]
+
 OUTPUT_COLUMNS = [
     "model",
     "provider",
@@ -45,6 +49,9 @@ class CompareOptions:
     seed: int = 0
     cost_of_pass: bool = False
     """Also compute the per-task variant (mean over tasks of cost / success rate)."""
+    prefer_published: bool = False
+    """Where a model's repriced cost and its published cost disagree (a repricing flag), rank by
+    the published one. The default for bundled leaderboard data."""
 
 
 def cost_per_success(total_cost: np.ndarray, successes: np.ndarray) -> np.ndarray:
@@ -99,6 +106,31 @@ def _joined(pairs: pd.DataFrame, column: str) -> pd.Series:
     return values.groupby("label", sort=False)[column].agg(lambda v: "; ".join(map(str, v)))
 
 
+def _extreme(pairs: pd.DataFrame, column: str, how: str) -> pd.Series:
+    """Per label, the smallest or largest ISO date in ``column``; for ``max`` an empty value (open) wins."""
+    values = pairs[["label", column]].dropna()
+    values = values[values["label"].notna()]
+    grouped = values.groupby("label", sort=False)[column]
+    if how == "min":
+        return grouped.agg(lambda v: min((x for x in v if x), default=""))
+    return grouped.agg(lambda v: "" if any(x == "" for x in v) else max(v, default=""))
+
+
+def _use_published(costed: pd.DataFrame, flags: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Cost flagged models by their published ``cost_usd`` where every row has one."""
+    has_published = costed["cost_usd"].notna().groupby(costed["label"], sort=False, observed=True).all()
+    has_published.index = has_published.index.astype(object)
+    switch = (flags["repricing_flag"] != "") & has_published.reindex(flags.index).fillna(False)
+    rows = costed["label"].astype(object).isin(switch[switch].index).to_numpy()
+    if not rows.any():
+        return costed, switch
+    costed = costed.copy()
+    costed.loc[rows, list(COST_COMPONENTS)] = np.nan
+    costed.loc[rows, "cost"] = costed.loc[rows, "cost_usd"]
+    costed.loc[rows, "cost_basis"] = OBSERVED
+    return costed, switch
+
+
 def _basis(kinds: pd.DataFrame) -> pd.Series:
     """A label's cost basis from the bases of its rows: unpriced wins, then mixed."""
     flags = kinds.assign(value=True).pivot_table(
@@ -127,6 +159,14 @@ def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOpt
     # Integer label codes: every per-model aggregate below groups a million rows by them.
     codes, labels = pd.factorize(costed["label"])
     costed["label"] = pd.Categorical.from_codes(codes, categories=labels)
+    units = unit_prices(price_table, costed["price_id"].to_numpy(dtype=np.int64), prompt_per_call(costed))
+    flags = per_model_flags(
+        costed, units["input_tokens"], units["cache_read_tokens"], units["output_tokens"], units["reasoning_tokens"]
+    )
+    flags.index = flags.index.astype(object)
+    published = pd.Series(False, index=flags.index)
+    if options.prefer_published:
+        costed, published = _use_published(costed, flags)
     groups = costed.groupby("label", sort=False, observed=True)
     sums = groups[["attempts", "successes", *COST_COMPONENTS]].sum(min_count=1)
     summary = pd.DataFrame(index=sums.index.astype(object))
@@ -141,7 +181,7 @@ def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOpt
         .reset_index()
     )
     pairs["label"] = pairs["label"].astype(object)
-    provenance = price_table.reindex(columns=["price_source", "price_as_of", "provider_id"]).astype(object)
+    provenance = price_table.reindex(columns=[*PROVENANCE, "provider_id"]).astype(object)
     priced_pair = (pairs["price_id"] >= 0) & (pairs["cost_basis"] == PRICED)
     picked = provenance.reindex(pairs["price_id"].where(pairs["price_id"] >= 0, -1).to_numpy())
     picked.index = pairs.index
@@ -150,7 +190,8 @@ def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOpt
         ["observed cost_usd", UNPRICED],
         default=picked["price_source"].astype(object).to_numpy(),
     )
-    pairs["price_as_of"] = picked["price_as_of"].where(priced_pair)
+    for col in PROVENANCE[1:]:
+        pairs[col] = picked[col].where(priced_pair)
     pairs["provider_id"] = picked["provider_id"].where(pairs["price_id"] >= 0)
 
     summary["model"] = summary.index
@@ -180,7 +221,15 @@ def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOpt
     summary["cost_per_attempt"] = summary["total_cost"] / summary["attempts"]
     summary["cost_per_success"] = cost_per_success(summary["total_cost"].to_numpy(), summary["successes"].to_numpy())
     summary["price_source"] = _joined(pairs, "price_source")
-    summary["price_as_of"] = _joined(pairs, "price_as_of").reindex(summary.index).fillna("")
+    switched = published.reindex(summary.index).fillna(False).astype(bool)
+    summary.loc[switched, "price_source"] = "published cost_usd (the repriced cost disagrees)"
+    for col in PROVENANCE[1:]:
+        summary[col] = _joined(pairs, col).reindex(summary.index).fillna("")
+    # One period per column for machines: the earliest start and the latest end ("" = still in force).
+    summary["price_from"] = _extreme(pairs, "price_from", "min").reindex(summary.index).fillna("")
+    summary["price_to"] = _extreme(pairs, "price_to", "max").reindex(summary.index).fillna("")
+    summary["checked_on"] = _extreme(pairs, "checked_on", "min").reindex(summary.index).fillna("")
+    summary = summary.join(flags)
     calls_known = costed["calls"].notna().groupby(costed["label"], sort=False, observed=True).all()
     summary["tier_basis"] = np.where(calls_known, "per-call mean prompt", "base tier (calls unknown)")
     if "latency_s" in costed.columns and costed["latency_s"].notna().any():
@@ -193,7 +242,7 @@ def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOpt
     _add_cps_intervals(summary, costed, options)
     if options.cost_of_pass:
         summary["cost_of_pass"] = _cost_of_pass(costed).reindex(summary.index)
-    _add_discounts(summary, costed, price_table, options)
+    _add_discounts(summary, costed, price_table, units, options)
     summary["on_frontier"] = pareto_frontier(summary["success_rate"].to_numpy(), summary["cost_per_success"].to_numpy())
     return summary.reset_index(drop=True)
 
@@ -244,14 +293,68 @@ def _cost_of_pass(costed: pd.DataFrame) -> pd.Series:
     return ratio.groupby(level="label", sort=False, observed=True).mean()
 
 
+def bill_weighted_prices(costed: pd.DataFrame, units: dict[str, np.ndarray], request_price: np.ndarray) -> pd.DataFrame:
+    """Each model's average unit price of every token kind over its own priced rows (USD per million).
+
+    Each row's price of a kind (its tier and time-of-day period included) is weighted by the
+    row's tokens of that kind, so the average is what the model's bill actually paid per token.
+    A kind the model never used is averaged over its rows unweighted; a kind it has no price for
+    stays NaN (billed at its parent's price). Request fees are weighted by calls.
+
+    Worked example: 9M input tokens at the standard $0.27 and 1M at the off-peak $0.135 average
+    (9 x 0.27 + 1 x 0.135) / 10 = $0.2565 per million.
+
+    >>> rows = pd.DataFrame({"label": ["a", "a"], "price_id": [0, 1], "input_tokens": [9e6, 1e6],
+    ...     "attempts": [1, 1], "calls": [np.nan, np.nan]})
+    >>> units = {c: np.array([np.nan, np.nan]) for c in TOKEN_COLUMNS}
+    >>> units["input_tokens"] = np.array([0.27, 0.135])
+    >>> round(float(bill_weighted_prices(rows, units, np.array([np.nan, np.nan])).at["a", "input_mtok"]), 4)
+    0.2565
+    """
+    valid = costed["price_id"].to_numpy(dtype=np.int64) >= 0
+    attempts = costed["attempts"].to_numpy(dtype=float)
+    columns: dict[str, np.ndarray] = {}
+    for unit in TOKEN_UNITS:
+        price = np.where(valid, units[unit.column], np.nan)
+        has = ~np.isnan(price)
+        tokens = (
+            np.nan_to_num(costed[unit.column].to_numpy(dtype=float), nan=0.0)
+            if unit.column in costed.columns
+            else np.zeros(len(costed))
+        )
+        columns[f"{unit.price_key}|wp"] = np.where(has, tokens * np.nan_to_num(price), 0.0)
+        columns[f"{unit.price_key}|w"] = np.where(has, tokens, 0.0)
+        columns[f"{unit.price_key}|ap"] = np.where(has, attempts * np.nan_to_num(price), 0.0)
+        columns[f"{unit.price_key}|a"] = np.where(has, attempts, 0.0)
+    calls = costed["calls"].to_numpy(dtype=float)
+    call_weight = np.where(np.isnan(calls), attempts, calls)
+    req = np.where(valid, request_price, np.nan)
+    columns["req|wp"] = np.where(np.isnan(req), 0.0, call_weight * np.nan_to_num(req))
+    columns["req|w"] = np.where(np.isnan(req), 0.0, call_weight)
+    sums = pd.DataFrame(columns, index=costed.index).groupby(costed["label"], sort=False, observed=True).sum()
+    out = pd.DataFrame(index=sums.index.astype(object))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for unit in TOKEN_UNITS:
+            key = unit.price_key
+            weighted = sums[f"{key}|wp"] / sums[f"{key}|w"]
+            unweighted = sums[f"{key}|ap"] / sums[f"{key}|a"]
+            out[key] = np.where(sums[f"{key}|w"] > 0, weighted, unweighted)
+        out[REQUEST_PRICE_KEY] = np.where(sums["req|w"] > 0, sums["req|wp"] / sums["req|w"], np.nan)
+    return out
+
+
 def _add_discounts(
-    summary: pd.DataFrame, costed: pd.DataFrame, price_table: pd.DataFrame, options: CompareOptions
+    summary: pd.DataFrame,
+    costed: pd.DataFrame,
+    price_table: pd.DataFrame,
+    units: dict[str, np.ndarray],
+    options: CompareOptions,
 ) -> None:
     """Effective discount of every model against the baseline, per token and per success.
 
-    Per token: the baseline's own token mix per attempt (its input, cached, output and
-    reasoning tokens) priced at each model's prices, base tier; the ratio of the two bills.
-    Per success: ``CPS_baseline / CPS_model``. A value above 1 means cheaper than the baseline.
+    Per token: the baseline's own token mix (its input, cached, output and reasoning tokens)
+    priced at each model's bill-weighted average unit prices (``bill_weighted_prices``); the
+    ratio of the two bills. Per success: ``CPS_baseline / CPS_model``. Above 1 means cheaper.
     """
     baseline = options.baseline if options.baseline in summary.index else _default_baseline(summary)
     summary["baseline"] = baseline
@@ -267,17 +370,23 @@ def _add_discounts(
         mix = costed[list(TOKEN_COLUMNS)].sum(min_count=1)
     if mix.isna().all():
         return
-    # Each model's latest price (the one its last row was priced at) applied to one shared bundle.
-    latest_price = costed[costed["price_id"] >= 0].groupby("label", sort=False, observed=True)["price_id"].last()
-    latest_price.index = latest_price.index.astype(object)
-    if latest_price.empty:
+    request_price = (
+        np.append(price_table[REQUEST_PRICE_KEY].to_numpy(dtype=float), np.nan).take(
+            costed["price_id"].to_numpy(dtype=np.int64)
+        )
+        if REQUEST_PRICE_KEY in price_table.columns
+        else np.full(len(costed), np.nan)
+    )
+    averages = bill_weighted_prices(costed, units, request_price)
+    averages = averages[averages["input_mtok"].notna() & averages["output_mtok"].notna()]
+    if averages.empty:
         return
-    bundle = pd.DataFrame([mix.to_dict()] * len(latest_price), index=latest_price.index)
+    bundle = pd.DataFrame([mix.to_dict()] * len(averages), index=averages.index)
     bundle["calls"] = np.nan
     bundle["attempts"] = 1
     bundle["cost_usd"] = np.nan
-    bundle["price_id"] = latest_price.to_numpy()
-    bundle_cost = price_rows(bundle, price_table)
+    bundle["price_id"] = np.arange(len(averages))
+    bundle_cost = price_rows(bundle, averages.reset_index(drop=True))
     blended = bundle_cost["cost"].where(bundle_cost["cost_basis"] == PRICED)
     blended = blended.reindex(summary.index)
     if baseline in blended.index and np.isfinite(blended.get(baseline, np.nan)):

@@ -15,6 +15,7 @@ from harness.log_formats import FORMATS, convert
 from harness.log_formats._read import Source
 from inputs.bundled import aider_polyglot
 from measurements.load import Measurements, parse_measurements, read_measurements
+from pricing.book import PriceSources, default_sources
 from pricing.comparison import Comparison, compare_measurements
 from pricing.custom import CustomPrice
 from pricing.snapshot import SnapshotInfo, bundled, describe
@@ -106,6 +107,16 @@ def snapshot_info() -> SnapshotInfo:
     return describe(snapshot(), today())
 
 
+def price_sources() -> PriceSources:
+    """Every price layer below the user's sheets, with the user's refreshed data where they refreshed."""
+    return default_sources(snapshot(), st.session_state.get("litellm"))
+
+
+def sources_key() -> str:
+    litellm = st.session_state.get("litellm")
+    return snapshot_key() + ("|litellm-refreshed:" + str(litellm.as_of) if litellm is not None else "")
+
+
 def custom_sheets() -> list[CustomPrice]:
     return list(st.session_state.get("custom_sheets", []))
 
@@ -117,23 +128,31 @@ def compare(
     as_of: date | None,
     baseline: str | None,
     cost_of_pass: bool,
-    snapshot_id: str,
-    _snapshot: DataSnapshot,
+    prefer_published: bool,
+    sources_id: str,
+    _sources: PriceSources,
 ) -> Comparison:
     custom = [CustomPrice.model_validate_json(c) for c in custom_json]
-    options = CompareOptions(baseline=baseline, cost_of_pass=cost_of_pass)
-    return compare_measurements(frame, _snapshot, custom, as_of=as_of, today=today(), options=options)
+    options = CompareOptions(baseline=baseline, cost_of_pass=cost_of_pass, prefer_published=prefer_published)
+    return compare_measurements(frame, _sources, custom, as_of=as_of, today=today(), options=options)
 
 
 def run_comparison(
-    frame: pd.DataFrame, custom: list[CustomPrice], as_of: date | None, baseline: str | None, cost_of_pass: bool
+    frame: pd.DataFrame,
+    custom: list[CustomPrice],
+    as_of: date | None,
+    baseline: str | None,
+    cost_of_pass: bool,
+    prefer_published: bool = False,
 ) -> Comparison:
+    """The comparison, cached by data, prices, options and the price data in use."""
     return compare(
         frame,
         tuple(c.model_dump_json() for c in custom),
         as_of,
         baseline,
         cost_of_pass,
-        snapshot_key(),
-        snapshot(),
+        prefer_published,
+        sources_key(),
+        price_sources(),
     )

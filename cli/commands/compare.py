@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.common import parse_date, read_frames
+from cli.common import parse_date, price_sources, read_frames
 from inputs.scenario_file import read_scenario
 from pricing.comparison import compare_measurements
 from pricing.custom import load_sheet
-from pricing.snapshot import bundled
 from reports.tables import to_csv, to_json, to_table
 from tokenomics.compare import CompareOptions
 from tokenomics.errors import InputError
@@ -37,6 +36,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     compare.add_argument(
         "--scenario", metavar="FILE", help="what-if scenario JSON (docs/whatif.md): print the scenario's table"
     )
+    compare.add_argument(
+        "--prefer",
+        choices=["published", "repriced"],
+        help="where a model's repriced cost and the cost its data reports disagree (a repricing flag), which "
+        "one ranks (default: published for the bundled data, repriced for your files)",
+    )
+    compare.add_argument(
+        "--refresh-prices",
+        action="store_true",
+        help="fetch genai-prices' and LiteLLM's current data first (network; default: the bundled data, offline)",
+    )
     compare.set_defaults(run=run_compare)
 
 
@@ -51,14 +61,21 @@ def run_compare(args: argparse.Namespace) -> str:
             f"baseline {args.baseline!r} is not a model in the measurements",
             expected="one of: " + ", ".join(sorted(labels)[:20]) + (" ..." if len(labels) > 20 else ""),
         )
+    prefer = args.prefer or ("repriced" if args.measurements else "published")
     options = CompareOptions(
-        baseline=args.baseline, resamples=args.resamples, seed=args.seed, cost_of_pass=args.cost_of_pass
+        baseline=args.baseline,
+        resamples=args.resamples,
+        seed=args.seed,
+        cost_of_pass=args.cost_of_pass,
+        prefer_published=prefer == "published",
     )
-    result = compare_measurements(frame, bundled(), custom, as_of=args.as_of, options=options)
+    result = compare_measurements(frame, price_sources(args.refresh_prices), custom, as_of=args.as_of, options=options)
     for model, reason in result.unpriced.items():
         print(
             f"note: no list price for {model} ({reason}); its observed cost_usd is used if it has one", file=sys.stderr
         )
+    for note in result.notes.values():
+        print(f"note: {note}", file=sys.stderr)
     if args.scenario:
         from cli.commands.report import scenario_output
 

@@ -49,9 +49,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_report(args: argparse.Namespace) -> str:
+    from pricing.book import default_sources
     from pricing.comparison import compare_measurements
     from pricing.custom import load_sheet
-    from pricing.snapshot import bundled, describe
     from reports.procurement import assemble, to_csv, to_html, to_xlsx
     from tokenomics.compare import CompareOptions
 
@@ -63,13 +63,13 @@ def run_report(args: argparse.Namespace) -> str:
     frame = read_frames(args.measurements)
     custom = [entry for path in args.prices or [] for entry in load_sheet(path)]
     options = CompareOptions(baseline=args.baseline, resamples=args.resamples, seed=args.seed)
-    snapshot = bundled()
-    comparison = compare_measurements(frame, snapshot, custom, as_of=args.as_of, options=options)
+    sources = default_sources()
+    comparison = compare_measurements(frame, sources, custom, as_of=args.as_of, options=options)
     base, resolved, presets = scenario_inputs(comparison, scenario, args.scenario)
     today = datetime.now(tz=UTC).date()
     context = {
         "measurements": "; ".join(args.measurements or ["the bundled Aider polyglot leaderboard"]),
-        "prices": describe(snapshot, today).label() + "".join(f"; custom sheet {p}" for p in args.prices or []),
+        "prices": sources.label(today) + "".join(f"; custom sheet {p}" for p in args.prices or []),
         "priced as of": args.as_of.isoformat() if args.as_of else "each run's own date (today if undated)",
         "scenario file": args.scenario or "(none: measured figures)",
         "generated on": today.isoformat(),

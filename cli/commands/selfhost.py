@@ -53,10 +53,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _comparison(paths: list[str] | None) -> pd.DataFrame:
     from cli.common import read_frames
+    from pricing.book import default_sources
     from pricing.comparison import compare_measurements
-    from pricing.snapshot import bundled
 
-    return compare_measurements(read_frames(paths), bundled()).summary
+    return compare_measurements(read_frames(paths), default_sources()).summary
 
 
 def run_selfhost(args: argparse.Namespace) -> str:

@@ -45,10 +45,11 @@ def test_opens_on_the_bundled_data_with_the_measured_figures() -> None:
     at = open_page()
     no_errors(at)
     assert at.title[0].value.startswith("What-if")
-    # Neutral scenario: the cheapest per solved task on the Aider board, as on the Compare page.
-    assert at.subheader[0].value.startswith("Under this scenario Qwen3 32B is cheapest: $0.000754")
+    # Neutral scenario: the cheapest per solved task on the Aider board, as on the Compare page:
+    # DeepSeek Chat V3 (prev), published $0.3369 for 109 of 225 solved = $0.00309 per solved task.
+    assert at.subheader[0].value.startswith("Under this scenario DeepSeek Chat V3 (prev) is cheapest: $0.00309")
     assert dict(at.query_params) == {"data": "aider"}
-    assert any("becomes cheaper than Qwen3 32B" in m.value for m in at.markdown)
+    assert any("becomes cheaper than DeepSeek Chat V3 (prev)" in m.value for m in at.markdown)
 
 
 def test_knobs_go_into_the_url_and_the_url_reproduces_the_view() -> None:
