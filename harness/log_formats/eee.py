@@ -141,7 +141,7 @@ def _row(record: Any, tally: dict[str, int]) -> dict[str, Any]:
         "calls": _calls(record, meta),
         "cost_usd": amount(meta.get(META + "cost_usd"), "metadata.tokenomics.cost_usd"),
         "latency_s": _latency(record),
-        "_metric": record.get("evaluation_result_id"),
+        "_metric": text_field(record.get("evaluation_result_id"), "evaluation_result_id"),
     }
     row.update(_tokens(record.get("token_usage"), tally))
     if META + "cache_write_1h_tokens" in meta and row.get("cache_write_tokens") is not None:

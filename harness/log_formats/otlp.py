@@ -241,13 +241,13 @@ def _attempt_calls(
 ) -> list[dict[str, Any]] | None:
     """The calls of one attempt (the spans of its trace or traces); None when it has no GenAI usage."""
     usage = [s for s in spans if _has_usage(s)]
-    inference = [s for s in usage if s["attrs"].get("gen_ai.operation.name") in INFERENCE]
+    inference = [s for s in usage if _op(s) in INFERENCE]
     failed = [s for s in spans if s["error"] or "error.type" in s["attrs"]]
-    errors = [s for s in failed if not _has_usage(s) and s["attrs"].get("gen_ai.operation.name") in INFERENCE]
+    errors = [s for s in failed if not _has_usage(s) and _op(s) in INFERENCE]
     log.request_errors += len(errors)
     chosen = inference
     if not chosen:  # an agent's totals only: the top agent spans, never one inside another
-        agents = {s["spanId"] for s in usage if s["attrs"].get("gen_ai.operation.name") == "invoke_agent"}
+        agents = {s["spanId"] for s in usage if _op(s) == "invoke_agent"}
         chosen = [s for s in usage if s["spanId"] in agents and s["parentSpanId"] not in agents]
     if not chosen:
         return [] if errors else None
@@ -284,6 +284,11 @@ def _attempt_calls(
         }
         for s in chosen
     ]
+
+
+def _op(span: dict[str, Any]) -> str | None:
+    name = span["attrs"].get("gen_ai.operation.name")
+    return name if isinstance(name, str) else None
 
 
 USAGE_KEYS = ("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "gen_ai.usage.output_tokens")
@@ -323,14 +328,19 @@ def _tokens(span: dict[str, Any], tally: dict[str, int]) -> dict[str, Any]:
 
 def _model(span: dict[str, Any]) -> str:
     model = _first(span["attrs"], "gen_ai.response.model", "gen_ai.request.model")
-    if not model:
-        raise Bad("no model", field="gen_ai.request.model", expected="gen_ai.response.model or gen_ai.request.model")
+    if not model or not isinstance(model, str | int | float):
+        raise Bad(
+            "no model name",
+            field="gen_ai.request.model",
+            found=model,
+            expected="gen_ai.response.model or gen_ai.request.model",
+        )
     return str(model)
 
 
 def _provider(span: dict[str, Any]) -> str | None:
     name = _first(span["attrs"], "gen_ai.provider.name", "gen_ai.system")
-    if not name:
+    if not name or not isinstance(name, str):
         return None
     name = str(name)
     return PROVIDERS.get(name, name) or None
