@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from harness.export import list_runs, read_store
+from harness.log_formats.eee import to_eee
 from measurements.load import combine
 from pricing.overrides import EDITABLE, edits_to_custom
 from reports.charts import cost_breakdown_figure, pareto_figure
@@ -258,6 +259,17 @@ st.download_button(
     mime="text/csv",
     key="download_csv",
 )
+per_attempt = frame[frame["task_id"].notna()]
+if not per_attempt.empty:
+    st.download_button(
+        "Download the attempts (Every Eval Ever JSONL)",
+        lambda: to_eee(per_attempt),  # written only when clicked: a big upload is many lines
+        file_name="tokenomics_attempts_samples.jsonl",
+        mime="application/jsonl",
+        key="download_eee",
+        help="The per-attempt rows compared here, as Every Eval Ever instance-level records (schema 0.3.0); "
+        "`tokenomics import --format eee` reads them back. See docs/import.md.",
+    )
 
 # ---- charts -----------------------------------------------------------------------------------
 left, right = st.columns(2)

@@ -45,6 +45,8 @@ def test_eee_samples_are_detected_and_compared(app: AppTest) -> None:
         captions(at)
     )
     assert list(table(at)["attempts"]) == [3]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download the attempts (Every Eval Ever JSONL)" in labels
 
 
 def test_swebench_upload_carries_its_licence_note(app: AppTest) -> None:
