@@ -7,11 +7,12 @@ One row is one call. ``prompt_tokens`` includes cached tokens (LiteLLM adds Anth
 reads and writes back) and ``completion_tokens`` includes reasoning; the cache and reasoning
 parts are in ``metadata.additional_usage_values``. ``spend`` is LiteLLM's own USD estimate.
 
-Calls are grouped into attempts by ``session_id`` (set it per attempt with the
-``litellm_session_id`` header or ``metadata.session_id``; left unset, LiteLLM gives every
-request its own), the task id is ``metadata.spend_logs_metadata.task_id`` when the caller sent
-one. Failed requests (``status = failure``) are not attempts; cache hits (answered by LiteLLM's
-cache at no cost, ``request_id`` ending ``_cache_hit...``) are left out.
+The task id is ``metadata.spend_logs_metadata.task_id`` when the caller sent one; calls are
+grouped into attempts by ``metadata.spend_logs_metadata.attempt`` when the caller sent that too,
+else by ``session_id`` (set it per attempt with the ``litellm_session_id`` header or
+``metadata.session_id``; left unset, LiteLLM gives every request its own). Failed requests
+(``status = failure``) are not attempts; cache hits (answered by LiteLLM's cache at no cost,
+``request_id`` ending ``_cache_hit...``) are left out.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from harness.log_formats.options import LogOptions
 
 GROUP = "session_id"
 TASK = "metadata.spend_logs_metadata.task_id"
+ATTEMPT = "metadata.spend_logs_metadata.attempt"
 USAGE = "additional_usage_values"
 
 
@@ -52,7 +54,9 @@ def read(sources: list[Source], options: LogOptions, log: Log) -> list[dict[str,
                     continue
                 row = {**row, "metadata": cell_json(row.get("metadata"), "metadata") or {}}
                 call = _call(row, tally)
-                task, group = keys(row, options, group_default=GROUP, task_default=TASK)
+                # The caller's own attempt number, when it sent one, beats a session LiteLLM may have made up.
+                group_default = ATTEMPT if dig(row, ATTEMPT) is not None and dig(row, TASK) is not None else GROUP
+                task, group = keys(row, options, group_default=group_default, task_default=TASK)
                 calls.append(
                     {**call, "task_id": task, "_group": group, "success": success(row, options)}
                     | {"_file": source.name, "_line": line}

@@ -413,11 +413,20 @@ def test_litellm_cache_hits_and_bad_rows() -> None:
     assert error([text_source("s.jsonl", jsonl(*rows))], fmt="litellm", results=RESULTS) == (
         "s.jsonl, line 2, field 'prompt_tokens': not a number (found 'x'); expected a whole number >= 0"
     )
-    del rows[1]["session_id"]
     rows[1]["prompt_tokens"] = 10
+    del rows[1]["metadata"]["spend_logs_metadata"]["attempt"]
+    del rows[1]["session_id"]
     assert "line 2, field 'session_id': no attempt key" in error(
         [text_source("s.jsonl", jsonl(*rows))], fmt="litellm", results=RESULTS
     )
+
+
+def test_litellm_caller_attempt_numbers_group_calls_across_sessions() -> None:
+    rows = [json.loads(line) for line in (FIXTURES / "litellm_spendlogs.jsonl").read_text().splitlines()][:3]
+    rows[1]["session_id"] = "a-session-litellm-made-up"
+    rows[2]["metadata"]["spend_logs_metadata"] = {"task_id": "task-01", "attempt": 2}
+    result = import_sources([text_source("s.jsonl", jsonl(*rows))], LogOptions("litellm", results=RESULTS))
+    assert [(r["task_id"], r["attempt"], r["calls"]) for r in result.records] == [("task-01", 1, 2), ("task-01", 2, 1)]
 
 
 # ---- OpenRouter -------------------------------------------------------------------------------
