@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tokenomics.errors import InputError
@@ -144,7 +145,7 @@ def group_calls(
     span = out["_end"].astype(float) - out["_start"].astype(float)
     out["latency_s"] = span.where(span.notna(), single_latency.where(size == 1))
 
-    success = frame["success"].map(lambda v: v if isinstance(v, bool) else None)
+    success = frame["success"].map(lambda v: bool(v) if isinstance(v, bool | np.bool_) else None)
     out["_success"] = success.groupby([frame[k] for k in keys], sort=False).agg(_agree)
     records = [
         {str(k): (None if _missing(v) else v) for k, v in row.items()} for row in out.reset_index().to_dict("records")
@@ -223,7 +224,7 @@ def finish(
         attempts = [a for a in attempts if a["dataset"] == pick]
         if not attempts:
             raise InputError(
-                f"no dataset {pick!r} in the input", expected="one of: " + ", ".join(names[:20]) or "(none)"
+                f"no dataset {pick!r} in the input", expected="one of: " + (", ".join(names[:20]) or "(none)")
             )
     names = sorted({a["dataset"] for a in attempts})
     if dataset is not None:
