@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from ui.safe import guarded
+
 st.set_page_config(page_title="tokenomics: cost per solved task", page_icon="$", layout="wide")
 
 # (file, title, icon) in menu order; the first is the default page.
@@ -15,4 +17,6 @@ MENU = [
 pages = [
     st.Page(f"app_pages/{file}", title=title, icon=icon, default=i == 0) for i, (file, title, icon) in enumerate(MENU)
 ]
-st.navigation(pages).run()
+# Any exception a page does not handle becomes one short message with a reference; its traceback
+# goes to the server's log only (ui/safe.py).
+guarded(st.navigation(pages).run)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,13 +12,17 @@ import streamlit as st
 from harness.export import list_runs, read_store
 from harness.log_formats.eee import to_eee
 from measurements.load import combine
+from pricing.check import STALE_DAYS, oldest_in_use, staleness
 from pricing.overrides import EDITABLE, edits_to_custom
+from pricing.providers import provider_choices
 from reports.charts import cost_breakdown_figure, pareto_figure
 from reports.tables import money, to_csv
 from tokenomics.compare import headline
 from tokenomics.errors import InputError
 from tokenomics.timing import estimate_missing_time, with_value_of_time
-from ui.data import custom_sheets, load_bundled, parse_upload, read_uploads, run_comparison, snapshot_info, today
+from ui.data import custom_sheets, load_bundled, parse_upload, price_sources, read_uploads, run_comparison, today
+from ui.safe import md
+from ui.server_mode import server_mode, store_path
 
 st.title("Cost per solved task")
 st.caption(
@@ -40,13 +45,19 @@ with st.sidebar:
         "job (.tar.gz), OpenTelemetry, Langfuse, LiteLLM or OpenRouter exports (with a task_id,success "
         "results file for the logs that have no success); see docs/import.md.",
     )
-    store_path = st.text_input(
+    store_text = st.text_input(
         "Store of measured runs",
         value="runs.sqlite",
         key="store_path",
         help="The file `python -m tokenomics measure` (or the Measure page, or `import`) writes runs to.",
     )
-    stored = list_runs(store_path)
+    store_file: Path | None
+    try:
+        store_file = store_path(server_mode(), store_text)
+    except InputError as exc:
+        st.error(md(exc), icon=":material/error:")
+        store_file = None
+    stored = list_runs(store_file) if store_file is not None else []
     titles = {r.run_id: r.title for r in stored}
     picked_runs = st.multiselect(
         "Stored runs to compare",
@@ -56,9 +67,7 @@ with st.sidebar:
         help="Added to the data chosen above; each run is named by its label.",
     )
     st.header("Prices")
-    info = snapshot_info()
-    age = info.age_days(today())
-    st.caption(f"{info.label()}" + (f" ({age} days old)" if age is not None else ""))
+    st.caption(price_sources().label(today()))
     price_mode = st.radio(
         "Price each run at",
         ["its own date (today if undated)", "one date for all runs"],
@@ -68,33 +77,50 @@ with st.sidebar:
     )
     as_of_value = st.date_input("Pricing date", value=today(), key="as_of", disabled=price_mode.startswith("its"))
     as_of = None if price_mode.startswith("its") else as_of_value
+    # Leaderboards publish what a run cost; where repricing its tokens disagrees, that is the better
+    # figure by default. A team's own logs are priced from their tokens by default.
+    rank_by = st.radio(
+        "Where the repriced cost and the published cost disagree, rank by",
+        ["the published cost", "the repriced cost"],
+        index=0 if source != "My upload" else 1,
+        key=f"rank_by_{source}",
+        help="A run's repriced cost (its tokens x the prices of its date) is checked against the cost the data "
+        "reports (a leaderboard's published cost, a gateway's billed cost). Beyond 10% apart the model is "
+        "flagged with the likely cause (column 'check').",
+    )
+prefer_published = rank_by == "the published cost"
 
 sets = []
 if source in ("Bundled public data", "Both"):
     sets.append(load_bundled())
 uploaded, errors = read_uploads([(upload.getvalue(), upload.name) for upload in uploads or []])
 sets.extend(uploaded)
-if picked_runs:
+if picked_runs and store_file is not None:
     try:
-        sets.append(parse_upload(read_store(store_path, picked_runs).encode(), store_path))
+        sets.append(parse_upload(read_store(store_file, picked_runs).encode(), store_text))
     except InputError as exc:
         errors.append(str(exc))
 for message in errors:
-    st.error(f"Could not read the upload. {message}", icon=":material/error:")
+    st.error(f"Could not read the upload. {md(message)}", icon=":material/error:")
 if source == "My upload" and not uploads and not picked_runs:
     st.info("Upload a measurement file in the sidebar, or choose the bundled public data.")
 if not sets:
     st.stop()
 for m in sets:
     for note in m.notes:
-        st.caption(f"Note: {note}")
+        st.caption(f"Note: {md(note)}")
 
 try:
     frame = combine(sets)
 except InputError as exc:
-    st.error(f"Could not compare these files together. {exc}", icon=":material/error:")
+    st.error(f"Could not compare these files together. {md(str(exc))}", icon=":material/error:")
     st.stop()
 labels = list(pd.unique(frame["label"]))
+# Bare model ids several providers list: the user may pick the provider (the page's own choice is
+# the first party, said in a note under the table).
+for model, chosen in st.session_state.get("provider_choice", {}).items():
+    bare = (frame["model"] == model) & frame["provider"].fillna("").eq("")
+    frame.loc[bare, "provider"] = chosen
 
 with st.sidebar:
     st.header("Compare")
@@ -133,8 +159,9 @@ baseline = None if baseline_choice.startswith("(") else baseline_choice
 
 # ---- prices in use, with the user's overrides ----------------------------------------------
 sheets = custom_sheets()
-first = run_comparison(frame, sheets, as_of, baseline, cost_of_pass)
+first = run_comparison(frame, sheets, as_of, baseline, cost_of_pass, prefer_published)
 in_use = first.prices_in_use
+st.session_state["last_prices_in_use"] = in_use
 editor_key = (
     "price_editor_"
     + hashlib.sha1(pd.util.hash_pandas_object(in_use[["provider", "model"]]).to_numpy().tobytes()).hexdigest()[:12]
@@ -144,7 +171,9 @@ for idx, change in st.session_state.get(editor_key, {}).get("edited_rows", {}).i
     for col, value in change.items():
         edited.at[int(idx), col] = np.nan if value is None else value
 overrides, override_problems = edits_to_custom(in_use, edited, today())
-result = run_comparison(frame, sheets + overrides, as_of, baseline, cost_of_pass) if overrides else first
+result = (
+    run_comparison(frame, sheets + overrides, as_of, baseline, cost_of_pass, prefer_published) if overrides else first
+)
 summary = result.summary
 
 # ---- headline ---------------------------------------------------------------------------------
@@ -154,7 +183,7 @@ if base_label is not None and not known.empty:
     default_candidate = str(known.loc[known["discount_per_token"].idxmax(), "model"])
     options = [m for m in summary["model"] if m != base_label]
     candidate = st.selectbox("Headline: compare", options, index=options.index(default_candidate), key="candidate")
-    st.subheader(headline(summary, candidate, base_label))
+    st.subheader(md(headline(summary, candidate, base_label)))
 else:
     st.subheader("No priced baseline: pick a baseline with a price to see effective discounts.")
 
@@ -162,14 +191,28 @@ priced = summary["cost_basis"] != "unpriced"
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Models", len(summary))
 c2.metric("Unpriced", int((~priced).sum()), help="No price and no observed cost: shown as unpriced, never $0.")
-c3.metric("Price data age", f"{age} days" if age is not None else "unknown", help=info.label())
+oldest = oldest_in_use(in_use, today())
+c3.metric(
+    "Oldest price in use",
+    f"{oldest[2]} days" if oldest else "undated",
+    help=(md(f"{oldest[0]}: last changed or checked {oldest[1]}") if oldest else "No price in use carries a date."),
+)
 best = summary[priced & np.isfinite(summary["cost_per_success"])]
 if not best.empty:
     cheapest = best.loc[best["cost_per_success"].idxmin()]
     c4.metric("Cheapest per solved task", money(cheapest["cost_per_success"]), cheapest["model"], delta_color="off")
 
+stale = staleness(in_use, today())
+stale = stale[stale["stale"]]
+if not stale.empty:
+    st.warning(
+        f"{len(stale)} price(s) in use were last changed or checked more than {STALE_DAYS} days ago: "
+        + md("; ".join(f"{m} ({c}, {int(d)} days)" for m, c, d in stale[["models", "checked_on", "age_days"]].values))
+        + ". Check them at their source and override them below if they moved.",
+        icon=":material/schedule:",
+    )
 if result.unpriced:
-    with st.expander(f"{len(result.unpriced)} model id(s) have no price in genai-prices"):
+    with st.expander(f"{len(result.unpriced)} model id(s) have no price in any price layer"):
         st.write("Fill their prices in **Prices in use** below, or upload a price sheet on the Prices page.")
         st.dataframe(
             pd.DataFrame({"model": list(result.unpriced), "why": list(result.unpriced.values())}),
@@ -209,11 +252,15 @@ view = table[
         *(["time_basis"] if "time_basis" in table.columns else []),
         *(["time_cost_per_success"] if "time_cost_per_success" in table.columns else []),
         "on_frontier",
+        "repricing_flag",
         "cost_basis",
         "observed_cost",
+        "repriced_cost",
         "total_cost",
+        "price_layer",
         "price_source",
         "price_as_of",
+        "checked_on",
         "cps_interval",
     ]
 ]
@@ -239,7 +286,11 @@ st.dataframe(
         "discount_per_token": usd("x cheaper per token", format="%.2fx"),
         "discount_per_success": usd("x cheaper per solved task", format="%.2fx"),
         "observed_cost": usd("published/observed $", format="$%.2f"),
-        "total_cost": usd("total $ (as priced)", format="$%.2f"),
+        "repriced_cost": usd("repriced $", format="$%.2f"),
+        "total_cost": usd("total $ (used)", format="$%.2f"),
+        "repricing_flag": st.column_config.TextColumn(
+            "check", help="why the repriced cost disagrees with the published one"
+        ),
         "on_frontier": st.column_config.CheckboxColumn("Pareto"),
         "seconds_per_attempt": usd("s/attempt", format="%.1f"),
         "seconds_per_success": usd("s/solved task", format="%.1f", help="latency per attempt / success rate"),
@@ -278,7 +329,7 @@ with left:
     st.plotly_chart(pareto_figure(summary), key="pareto_chart")
     off_chart = summary[~np.isfinite(summary["cost_per_success"])]
     if not off_chart.empty:
-        st.caption("Not on the chart (unpriced or no success): " + ", ".join(off_chart["model"]))
+        st.caption("Not on the chart (unpriced or no success): " + md(", ".join(off_chart["model"])))
 with right:
     st.markdown("**Where the money goes, per solved task**")
     scale = st.segmented_control(
@@ -287,6 +338,26 @@ with right:
     st.plotly_chart(cost_breakdown_figure(summary, share=scale != "USD"), key="breakdown_chart")
     if scale != "USD":
         st.caption("Runs costed from a published total (no token split) are left out of the shares.")
+
+if result.notes:
+    with st.expander(f"Provider chosen for {len(result.notes)} bare model id(s)"):
+        choices = dict(st.session_state.get("provider_choice", {}))
+        for reference, note in result.notes.items():
+            st.caption(md(note))
+            options = provider_choices(price_sources().snapshot, reference)
+            picked = st.selectbox(
+                f"Provider for {md(reference)}",
+                ["(first party)", *options],
+                index=(options.index(choices[reference]) + 1) if choices.get(reference) in options else 0,
+                key=f"provider_for_{reference}",
+            )
+            if picked.startswith("("):
+                choices.pop(reference, None)
+            else:
+                choices[reference] = picked
+        if choices != st.session_state.get("provider_choice", {}):
+            st.session_state["provider_choice"] = choices
+            st.rerun()
 
 # ---- prices in use ----------------------------------------------------------------------------
 with st.expander("Prices in use: edit a price to override it", expanded=bool(overrides)):
@@ -304,17 +375,18 @@ with st.expander("Prices in use: edit a price to override it", expanded=bool(ove
         column_config={c: st.column_config.NumberColumn(c, min_value=0.0, format="%.4f") for c in EDITABLE},
     )
     for problem in override_problems:
-        st.warning(problem)
+        st.warning(md(problem))
 
-published = summary[summary["observed_cost"].notna() & (summary["cost_basis"] == "priced")]
+published = summary[summary["observed_cost"].notna() & summary["repriced_cost"].notna()]
 if not published.empty:
     with st.expander("Published cost vs repriced cost"):
         st.caption(
-            "Where a run published its own cost, it is shown beside the cost repriced from its tokens. "
-            "They differ when the publisher's meter applied cache discounts the token counts don't "
-            "split out, or when list prices changed between the run and the price data."
+            "Where a run published its own cost, it is shown beside the cost repriced from its tokens at the "
+            "prices of its date. Beyond 10% apart the model is flagged with the likely cause: a price date outside "
+            "the recorded history, cache hits or thinking tokens the data does not split out, incomplete token "
+            "counts, or a different price than the publisher paid."
         )
-        compared = published[["model", "observed_cost", "total_cost", "price_source", "price_as_of"]].assign(
-            repriced_over_published=published["total_cost"] / published["observed_cost"]
-        )
+        compared = published[
+            ["model", "observed_cost", "repriced_cost", "repriced_vs_published", "repricing_flag", "price_source"]
+        ]
         st.dataframe(compared, hide_index=True, width="stretch", key="published_table")

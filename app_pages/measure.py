@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import streamlit as st
 
 from harness.client import ClientSettings
+from harness.endpoint import check_base_url, check_reachable
 from harness.job import JobSpec, MeasureJob
 from harness.runner import check_resumable
 from harness.store import Store
 from harness.tasks import load_tasks
 from inputs.bundled import data_file
 from tokenomics.errors import InputError
+from ui.safe import guarded, md
+from ui.server_mode import server_key, server_mode, store_path
 
 SHIPPED_TASKS = data_file("tasks", "arithmetic_reasoning.jsonl")
+SHIPPED = {p.name: p for p in sorted(SHIPPED_TASKS.parent.glob("*.jsonl"))}
+mode = server_mode()
 
 st.title("Measure your own workload")
 st.caption(
@@ -40,23 +44,39 @@ with st.form("measure_form", border=True):
         key="m_api_key",
         help="Used for this run only: never stored, logged or shown. Leave empty to use the variable below.",
     )
-    key_env = right.text_input("…or the environment variable holding it", value="OPENAI_API_KEY", key="m_key_env")
-    tasks_path = left.text_input("Task set (JSONL file)", value=str(SHIPPED_TASKS), key="m_tasks")
+    if mode.shared:
+        # A shared server offers only its configured variables, each bound to its own endpoint.
+        key_env = right.selectbox(
+            "…or the server's key",
+            list(mode.key_variables),
+            key="m_key_env",
+            format_func=lambda v: f"{v} (for {mode.key_variables[v]})",
+            help="Set by the server's owner; each key is sent only to its own endpoint.",
+        )
+        tasks_path = str(SHIPPED[left.selectbox("Task set", list(SHIPPED), key="m_tasks")])
+    else:
+        key_env = right.text_input("…or the environment variable holding it", value="OPENAI_API_KEY", key="m_key_env")
+        tasks_path = left.text_input("Task set (JSONL file)", value=str(SHIPPED_TASKS), key="m_tasks")
     upload = right.file_uploader("…or upload one", type=["jsonl"], key="m_tasks_upload")
     c1, c2, c3 = st.columns(3)
     samples = c1.number_input("Samples per task", min_value=1, max_value=100, value=1, key="m_samples")
     concurrency = c2.number_input("Concurrency", min_value=1, max_value=256, value=8, key="m_concurrency")
     timeout = c3.number_input("Timeout per request (s)", min_value=1.0, value=120.0, key="m_timeout")
-    store_path = st.text_input("Store file", value="runs.sqlite", key="m_store")
+    store_text = st.text_input(
+        "Store file",
+        value="runs.sqlite",
+        key="m_store",
+        help=f"A file name in the server's store folder ({mode.store_dir})." if mode.shared else None,
+    )
     started = st.form_submit_button("Start", type="primary", disabled=bool(job and job.running), key="m_start")
 
 
-def resolve_tasks() -> tuple[list, str, str]:
-    """The task set to run: an upload is saved beside the store, so the run can be resumed later."""
+def resolve_tasks(store: Path) -> tuple[list, str, str]:
+    """The task set to run: an upload is checked, then saved beside the store so the run can be resumed."""
     if upload is not None:
         data = upload.getvalue()
         sha = hashlib.sha256(data).hexdigest()
-        saved = Path(store_path).resolve().parent / f"tasks-{sha[:12]}.jsonl"
+        saved = store.resolve().parent / f"tasks-{sha[:12]}.jsonl"
         saved.write_bytes(data)
         tasks, sha = load_tasks(saved)
         return tasks, str(saved), sha
@@ -64,8 +84,12 @@ def resolve_tasks() -> tuple[list, str, str]:
     return tasks, tasks_path, sha
 
 
-def key_value() -> str | None:
-    return api_key or os.environ.get(key_env.strip()) or None
+def key_value(url: str) -> str | None:
+    return api_key or (server_key(mode, str(key_env or ""), url) if key_env else None)
+
+
+def store_file() -> Path:
+    return store_path(mode, store_text)
 
 
 if started and job is not None and job.running:
@@ -74,62 +98,60 @@ elif started:
     try:
         if not base_url.strip() or not model.strip():
             raise InputError("give the endpoint's base URL and the model name")
-        tasks, path, sha = resolve_tasks()
-        settings = ClientSettings(
-            base_url=base_url.strip(), model=model.strip(), api_key=key_value(), timeout_s=float(timeout)
-        )
+        url = check_base_url(base_url)
+        store = store_file()
+        tasks, path, sha = resolve_tasks(store)
+        settings = ClientSettings(base_url=url, model=model.strip(), api_key=key_value(url), timeout_s=float(timeout))
+        check_reachable(url)  # before a run is created: a wrong URL leaves nothing behind
         spec = JobSpec(
-            Path(store_path),
-            settings,
-            tasks,
-            path,
-            sha,
-            int(samples),
-            int(concurrency),
-            label or None,
-            provider or None,
+            store, settings, tasks, path, sha, int(samples), int(concurrency), label or None, provider or None
         )
         job = st.session_state["measure_job"] = MeasureJob(spec).start()
     except InputError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(md(exc), icon=":material/error:")
 
 # ---- resume an interrupted run --------------------------------------------------------------
 unfinished = []
-if Path(store_path).is_file():
+try:
+    current_store: Path | None = store_file()
+except InputError as exc:
+    st.error(md(exc), icon=":material/error:")
+    current_store = None
+if current_store is not None and current_store.is_file():
     try:
-        with Store(store_path, create=False) as store:
-            unfinished = [r for r in store.runs() if r.source == "measure" and r.finished_at is None]
+        with Store(current_store, write=False) as opened:
+            unfinished = [r for r in opened.runs() if r.source == "measure" and r.finished_at is None]
     except InputError as exc:
-        st.error(str(exc), icon=":material/error:")
-if unfinished and not (job and job.running):
-    with st.expander(f"{len(unfinished)} unfinished run(s) in {store_path}"):
+        st.error(md(exc), icon=":material/error:")
+if current_store is not None and unfinished and not (job and job.running):
+    with st.expander(f"{len(unfinished)} unfinished run(s) in {md(store_text)}"):
         chosen = st.selectbox("Run", [r.run_id for r in unfinished], key="m_resume_run", format_func=lambda r: f"{r}")
+        run = next(r for r in unfinished if r.run_id == chosen)
+        st.caption(f"Requests go to {md(run.base_url)} (recorded in the store).")
         if st.button("Resume", key="m_resume"):
-            run = next(r for r in unfinished if r.run_id == chosen)
             try:
                 tasks, sha = load_tasks(run.tasks_path or "")
                 check_resumable(run, sha)
+                url = check_base_url(run.base_url or "")
                 settings = ClientSettings(
-                    base_url=run.base_url or "", model=run.model, api_key=key_value(), timeout_s=float(timeout)
+                    base_url=url, model=run.model, api_key=key_value(url), timeout_s=float(timeout)
                 )
-                spec = JobSpec(
-                    Path(store_path), settings, tasks, run.tasks_path or "", sha, run.samples, int(concurrency)
-                )
+                check_reachable(url)
+                spec = JobSpec(current_store, settings, tasks, run.tasks_path or "", sha, run.samples, int(concurrency))
                 job = st.session_state["measure_job"] = MeasureJob(spec, run).start()
             except InputError as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(md(exc), icon=":material/error:")
 
 
 # ---- progress -------------------------------------------------------------------------------
-@st.fragment(run_every=0.5 if job is not None and job.running else None)
-def show_progress() -> None:
+def progress_body() -> None:
     current: MeasureJob | None = st.session_state.get("measure_job")
     if current is None:
         st.info("Fill in the endpoint and press Start. Try the shipped task set of 50 word problems first.")
         return
     p = current.progress
     state = "stopping..." if current.running and current.stopping else "running" if current.running else "finished"
-    st.subheader(f"Run {current.run.run_id}: {state}")
+    st.subheader(f"Run {md(current.run.run_id)}: {state}")
     st.progress(min(1.0, p.done / p.total) if p.total else 1.0, text=f"{p.done} of {p.total} attempts")
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("Graded", p.graded)
@@ -137,17 +159,22 @@ def show_progress() -> None:
     m3.metric("Failed", p.failures)
     m4.metric("Request errors", p.errors, help="The request never got an answer: not counted as a model failure.")
     if current.error:
-        st.error(f"The run stopped: {current.error}", icon=":material/error:")
+        st.error(f"The run stopped: {md(current.error)}", icon=":material/error:")
     if current.running:
         if st.button("Stop", key="m_stop", disabled=current.stopping):
             current.stop()
             st.rerun(scope="fragment")
     elif not current.error:
         st.success(
-            f"Stored in {current.spec.store_path}. Pick it on the Compare page under 'Stored runs', "
-            f"or resume it here if it was stopped.",
+            f"Stored in {md(current.spec.store_path.name if mode.shared else current.spec.store_path)}. "
+            "Pick it on the Compare page under 'Stored runs', or resume it here if it was stopped.",
             icon=":material/check:",
         )
+
+
+@st.fragment(run_every=0.5 if job is not None and job.running else None)
+def show_progress() -> None:
+    guarded(progress_body)  # a fragment reruns outside the page's guard
 
 
 show_progress()

@@ -22,6 +22,7 @@ from tokenomics.selfhost import (
     workload_of,
 )
 from ui.data import custom_sheets, load_bundled, parse_upload, run_comparison
+from ui.safe import md
 
 PRESETS_FILE = data_file("gpu_presets.csv")
 DEFAULT_MODEL = "DeepSeek-V3.2-Exp (Chat)"
@@ -62,7 +63,7 @@ if upload is not None and source == "My upload":
     try:
         sets.append(parse_upload(upload.getvalue(), upload.name))
     except InputError as exc:
-        st.error(f"Could not read the upload. {exc}", icon=":material/error:")
+        st.error(f"Could not read the upload. {md(exc)}", icon=":material/error:")
 if not sets:
     st.info("Upload a measurement file in the sidebar, or choose the bundled public data.")
     st.stop()
@@ -175,7 +176,7 @@ try:
         workload_of(summary, model),
     )
 except InputError as exc:
-    st.error(f"Check the hosting inputs: {exc}", icon=":material/error:")
+    st.error(f"Check the hosting inputs: {md(exc)}", icon=":material/error:")
     st.stop()
 
 # ---- results ----------------------------------------------------------------------------------
@@ -192,7 +193,7 @@ m3.metric("Replicas", int(plan.replicas(volume)))
 m4.metric("Monthly cost", money(float(plan.monthly_cost(volume))))
 m5.metric("Capacity per replica", f"{plan.capacity:,.0f}", help="Solved tasks a month at the planned utilisation.")
 st.caption(
-    f"{model}: {plan.workload.tokens_per_attempt:,.0f} tokens per attempt, success rate "
+    f"{md(model)}: {plan.workload.tokens_per_attempt:,.0f} tokens per attempt, success rate "
     f"{plan.workload.success_rate:.1%} (measured); GPU cost {money(plan.cost_per_attempt)} per attempt and "
     f"{money(plan.busy_cost_per_success)} per solved task with the replicas busy at {utilisation:.0%}."
 )
@@ -201,7 +202,7 @@ api_rows = table[table["kind"] == "API"]
 for option, first, always in zip(
     api_rows["option"], api_rows["break_even_tasks_per_month"], api_rows["cheaper_from_tasks_per_month"], strict=True
 ):
-    st.markdown("- " + verdict(model, f"{option} via its API", first, always))
+    st.markdown("- " + md(verdict(model, f"{option} via its API", first, always)))
 
 log_axes = st.toggle("Log scales", value=True, key="sh_log", help="Break-evens can lie orders of magnitude apart.")
 with_breaks = apis.assign(break_even=api_rows["break_even_tasks_per_month"].to_numpy())

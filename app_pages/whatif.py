@@ -7,13 +7,15 @@ import hashlib
 import numpy as np
 import streamlit as st
 
+from inputs.scenario_file import parse_scenario
 from measurements.load import combine
 from reports.procurement import ASSUMPTIONS, assemble, to_csv, to_html, to_xlsx
 from tokenomics.errors import InputError
-from tokenomics.scenario import TIERS, parse_scenario, with_presets
+from tokenomics.scenario import TIERS, with_presets
 from tokenomics.scenario_analysis import money
 from tokenomics.scenario_apply import SCENARIO_COLUMNS, check_labels
 from ui.data import parse_upload, snapshot_info, today
+from ui.safe import md
 from ui.whatif import (
     CURRENCIES,
     DATA_SETS,
@@ -38,7 +40,7 @@ st.caption(
 ss = st.session_state
 url_scenario, url_problem = scenario_from_url()
 if url_problem:
-    st.error(f"The link's scenario was not used: {url_problem}", icon=":material/error:")
+    st.error(f"The link's scenario was not used: {md(url_problem)}", icon=":material/error:")
 ss.setdefault("wi_data", st.query_params.get("data") if st.query_params.get("data") in DATA_SETS else "aider")
 ss.setdefault("wi_sheet_scenario", url_scenario)
 ss.setdefault("wi_version", 0)
@@ -56,10 +58,10 @@ with st.sidebar:
     loaded = st.file_uploader("Load a scenario (JSON)", type=["json"], key="wi_load")
     if loaded is not None and loaded.file_id != ss.get("wi_loaded_id"):
         try:
-            apply_loaded(parse_scenario(loaded.getvalue().decode("utf-8", errors="replace"), loaded.name))
+            apply_loaded(parse_scenario(loaded.getvalue(), loaded.name))
             ss["wi_loaded_id"] = loaded.file_id
         except InputError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(md(exc), icon=":material/error:")
     data = st.radio("Data", list(DATA_SETS), format_func=DATA_SETS.get, key="wi_data")
     upload = None
     if data == "upload":
@@ -72,7 +74,7 @@ if data == "upload":
     try:
         measured = parse_upload(upload.getvalue(), upload.name)
     except InputError as exc:
-        st.error(f"Could not read the upload. {exc}", icon=":material/error:")
+        st.error(f"Could not read the upload. {md(exc)}", icon=":material/error:")
         st.stop()
     digest = hashlib.sha1(upload.getvalue()).hexdigest()
     ready = prepared_frame(combine([measured]), f"upload {upload.name} {digest}")
@@ -86,7 +88,7 @@ for key, value in widget_state(url_scenario).items():
     ss.setdefault(key, value)
 unknown = [m for m in ss["wi_cascade"] if m not in labels]
 if unknown:
-    st.warning(f"Cascade model(s) not in this data set, dropped: {', '.join(unknown)}")
+    st.warning(f"Cascade model(s) not in this data set, dropped: {md(', '.join(map(str, unknown)))}")
     ss["wi_cascade"] = [m for m in ss["wi_cascade"] if m in labels]
 
 with st.sidebar:
@@ -178,7 +180,7 @@ try:
     scenario = scenario_from_widgets(provider_edit, model_edit)
     check_labels(ready.base, scenario, "the page's scenario")
 except InputError as exc:
-    st.error(str(exc), icon=":material/error:")
+    st.error(md(exc), icon=":material/error:")
     st.stop()
 
 # The link follows the widgets (an upload cannot travel in a link; the scenario still does).
@@ -205,7 +207,7 @@ with results:
     table = content.whatif
     cur = scenario.currency
 
-    st.subheader(content.headline)
+    st.subheader(md(content.headline))
     ranked = table.sort_values("rank", na_position="last")
     top = ranked.iloc[0]
     c1, c2, c3, c4 = st.columns(4)
@@ -220,7 +222,7 @@ with results:
     if content.notes:
         st.caption("Crossovers: how far prices must move before the cheapest single model loses its place.")
     for sentence in content.notes:
-        st.markdown(f"- {sentence}")
+        st.markdown(f"- {md(sentence)}")
 
     show = ranked[SCENARIO_COLUMNS]
     num = st.column_config.NumberColumn
@@ -248,7 +250,9 @@ with results:
     )
     off = table[~np.isfinite(table["cost_per_success"].to_numpy(dtype=float))]
     if not off.empty:
-        st.caption("No finite cost per solved task (unpriced or never solved): " + ", ".join(off["model"].astype(str)))
+        st.caption(
+            "No finite cost per solved task (unpriced or never solved): " + md(", ".join(off["model"].astype(str)))
+        )
 
     left, right = st.columns(2)
     for (title, fig), column, key in zip(

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from inputs.safe_cells import neutralise
 from tokenomics.errors import InputError
 from tokenomics.units import TOKEN_COLUMNS
 
@@ -296,7 +297,8 @@ def _cell(column: str, value: Any) -> Any:
 def to_text(records: Iterable[Mapping[str, Any]], fmt: str) -> str:
     """Per-attempt CSV (or JSON Lines with ``fmt="jsonl"``) that ``tokenomics compare`` reads.
 
-    Columns no row fills are left out; a missing value is an empty cell (absent in JSONL).
+    Columns no row fills are left out; a missing value is an empty cell (absent in JSONL). CSV
+    text cells that a spreadsheet would run as a formula are quoted (``inputs.safe_cells``).
     """
     rows = [{c: _cell(c, r.get(c)) for c in OUT_COLUMNS} for r in records]
     columns = [c for c in OUT_COLUMNS if c in ALWAYS_WRITTEN or any(r[c] is not None for r in rows)]
@@ -307,6 +309,6 @@ def to_text(records: Iterable[Mapping[str, Any]], fmt: str) -> str:
     writer.writerow(columns)
     for r in rows:
         writer.writerow(
-            ["" if r[c] is None else str(r[c]).lower() if isinstance(r[c], bool) else r[c] for c in columns]
+            ["" if r[c] is None else str(r[c]).lower() if isinstance(r[c], bool) else neutralise(r[c]) for c in columns]
         )
     return buffer.getvalue()

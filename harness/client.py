@@ -7,14 +7,18 @@ least what ``Retry-After`` asks. A request that still fails comes back as an ``O
 (bad key, unknown model) are not retried: repeating them cannot help.
 
 The API key goes into the ``Authorization`` header only. Error texts are built from status codes
-and exception class names (never from request headers), and ``redact`` is applied on top.
+and exception class names (never from request headers), and ``redact`` is applied on top; a
+reply is redacted too, since an endpoint may echo the request (and so the key) in its body.
+
+A reply is hostile data: it is parsed by the strict JSON reader, its usage is checked
+(``harness.usage.UsageError``), its size is bounded, and anything unexpected in it becomes an
+error attempt with a reason, never an exception that ends the run.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import random
 import time
 from dataclasses import dataclass, field
@@ -24,10 +28,14 @@ from typing import Any
 import httpx
 
 from harness.tasks import Task
-from harness.usage import Usage, openai_usage, reply_text
+from harness.usage import Usage, UsageError, openai_usage, reply_text
+from inputs.safe_json import loads
+from tokenomics.errors import InputError
 
 CONNECTIONS_PER_SHARD = 4
 RETRY_STATUSES = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 520, 522, 524, 529})
+MAX_REPLY_CHARS = 10_000_000
+"""Largest response body (or streamed reply) read; a longer one is an error attempt."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +196,10 @@ class ChatClient:
                 reason, retry_after = f"timed out after {self.settings.timeout_s:g} s ({type(exc).__name__})", None
             except httpx.TransportError as exc:
                 reason, retry_after = f"connection failed ({type(exc).__name__})", None
+            except UsageError as exc:
+                return self._failed(f"the endpoint reported unusable usage: {exc}", try_no + 1, None)
+            except Exception as exc:  # anything else a hostile reply triggers fails this attempt only
+                return self._failed(f"an unexpected reply ({type(exc).__name__})", try_no + 1, None)
             if try_no < self.settings.max_retries:
                 await asyncio.sleep(backoff_delay(try_no, self.settings, retry_after, self._rng))
         tries = self.settings.max_retries + 1
@@ -196,6 +208,10 @@ class ChatClient:
     def _failed(self, reason: str, tries: int, status: int | None) -> Outcome:
         """An error attempt: no reply, no usage, and a reason that cannot carry the key."""
         return Outcome(None, None, None, None, tries, redact(reason, self.settings.api_key), status)
+
+    def _answered(self, text: str, usage: Usage | None, latency: float, ttft: float | None, tries: int) -> Outcome:
+        """A graded-to-be attempt; the reply is stored, so it is redacted of the key first."""
+        return Outcome(redact(text, self.settings.api_key), usage, latency, ttft, tries, status=200)
 
     @staticmethod
     def _check_status(response: httpx.Response) -> None:
@@ -211,19 +227,24 @@ class ChatClient:
         response = await next(self._turn).post("/chat/completions", json=body)
         latency = time.perf_counter() - start
         self._check_status(response)
+        if len(response.content) > MAX_REPLY_CHARS:
+            raise _Fatal(f"HTTP 200 with a body of {len(response.content):,} bytes (at most {MAX_REPLY_CHARS:,})", 200)
         try:
-            data = response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise _Retryable("HTTP 200 with a body that is not JSON") from None
+            data = loads(response.content.decode("utf-8"), "the reply", max_chars=MAX_REPLY_CHARS)
+        except UnicodeDecodeError:
+            raise _Retryable("HTTP 200 with a body that is not UTF-8") from None
+        except InputError as exc:
+            raise _Retryable(f"HTTP 200 with a body that is not JSON ({exc.message[:80]})") from None
         text = reply_text(data)
         if text is None:
             raise _Retryable("HTTP 200 without choices[0].message.content")
-        return Outcome(text, openai_usage(data), latency, None, tries, status=response.status_code)
+        return self._answered(text, openai_usage(data), latency, None, tries)
 
     async def _stream(self, body: dict[str, Any], tries: int) -> Outcome:
         start = time.perf_counter()
         ttft: float | None = None
         parts: list[str] = []
+        size = 0
         usage: Usage | None = None
         async with next(self._turn).stream("POST", "/chat/completions", json=body) as response:
             if response.status_code >= 400:
@@ -236,15 +257,21 @@ class ChatClient:
                 if payload == "[DONE]":
                     break
                 try:
-                    chunk = json.loads(payload)
-                except json.JSONDecodeError:
+                    chunk = loads(payload, "a streamed chunk")
+                except InputError:
                     raise _Retryable("a streamed chunk that is not JSON") from None
+                if not isinstance(chunk, dict):
+                    raise _Retryable("a streamed chunk that is not a JSON object")
                 choices = chunk.get("choices") or []
-                delta = choices[0].get("delta", {}) if choices and isinstance(choices[0], dict) else {}
+                first = choices[0] if isinstance(choices, list) and choices else None
+                delta = first.get("delta", {}) if isinstance(first, dict) else {}
                 if isinstance(delta, dict) and isinstance(delta.get("content"), str) and delta["content"]:
                     if ttft is None:
                         ttft = time.perf_counter() - start
                     parts.append(delta["content"])
+                    size += len(delta["content"])
+                    if size > MAX_REPLY_CHARS:
+                        raise _Fatal(f"a streamed reply longer than {MAX_REPLY_CHARS:,} characters", 200)
                 if chunk.get("usage"):
                     usage = openai_usage(chunk)
-        return Outcome("".join(parts), usage, time.perf_counter() - start, ttft, tries, status=response.status_code)
+        return self._answered("".join(parts), usage, time.perf_counter() - start, ttft, tries)

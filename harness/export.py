@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.store import Run, Store
+from inputs.safe_cells import neutralise
 from tokenomics.errors import InputError
 
 COLUMNS = (
@@ -78,8 +79,13 @@ def rows(store: Store, run: Run) -> Iterator[dict[str, Any]]:
         }
 
 
-def export(store: Store, run_ids: Sequence[str] | None, fmt: str) -> Exported:
-    """The selected runs as CSV (``fmt='csv'``) or JSONL text."""
+def export(store: Store, run_ids: Sequence[str] | None, fmt: str, *, for_spreadsheets: bool = True) -> Exported:
+    """The selected runs as CSV (``fmt='csv'``) or JSONL text.
+
+    CSV meant for people (a file) has formula-like text cells quoted (``inputs.safe_cells``);
+    ``for_spreadsheets=False`` keeps the text as stored, for the measurement reader.
+    """
+    cell = neutralise if for_spreadsheets else _same
     runs = select_runs(store, run_ids)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\n") if fmt == "csv" else None
@@ -92,7 +98,10 @@ def export(store: Store, run_ids: Sequence[str] | None, fmt: str) -> Exported:
             count += 1
             if writer:
                 writer.writerow(
-                    {k: "" if v is None else str(v).lower() if isinstance(v, bool) else v for k, v in record.items()}
+                    {
+                        k: "" if v is None else str(v).lower() if isinstance(v, bool) else cell(v)
+                        for k, v in record.items()
+                    }
                 )
             else:
                 buffer.write(json.dumps({k: v for k, v in record.items() if v is not None}) + "\n")
@@ -105,6 +114,10 @@ def export(store: Store, run_ids: Sequence[str] | None, fmt: str) -> Exported:
     return Exported(buffer.getvalue(), count, errors, tuple(r.run_id for r in runs))
 
 
+def _same(value: object) -> object:
+    return value
+
+
 def format_for(path: str | Path) -> str:
     """``jsonl`` for .jsonl/.ndjson/.json names, else ``csv``."""
     return "jsonl" if str(path).lower().endswith((".jsonl", ".ndjson", ".json")) else "csv"
@@ -112,8 +125,8 @@ def format_for(path: str | Path) -> str:
 
 def read_store(path: str | Path, run_ids: Sequence[str] | None = None) -> str:
     """The runs of a store file as per-attempt CSV text (what ``read_measurements`` parses)."""
-    with Store(path, create=False) as store:
-        return export(store, run_ids, "csv").text
+    with Store(path, write=False) as store:
+        return export(store, run_ids, "csv", for_spreadsheets=False).text
 
 
 @dataclass(frozen=True)
@@ -129,7 +142,7 @@ def list_runs(path: str | Path) -> list[RunSummary]:
     if not Path(path).is_file():
         return []
     try:
-        with Store(path, create=False) as store:
+        with Store(path, write=False) as store:
             runs = store.runs()
             counts = {r.run_id: store.counts(r.run_id) for r in runs}
     except InputError:

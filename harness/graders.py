@@ -1,22 +1,37 @@
 """Graders: does a reply solve a task? Pure functions of (task, reply); none executes anything.
 
+A reply is hostile data: a grader either returns a verdict or raises ``GradeError`` with a
+reason (the runner stores an error attempt), never anything else. Regular expressions from task
+files run in the ``regex`` engine with a deadline (``REGEX_TIMEOUT_S``), without holding the
+interpreter lock, so a pattern that backtracks catastrophically (``(a+)+$``) fails one attempt
+instead of freezing the run.
+
 >>> last_number("Step 1: 12 + 30 = 42. So the answer is **1,234.5** dollars.")
 1234.5
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable
 
+import regex as regex_engine
+
 from harness.tasks import Task
+from inputs.safe_json import loads
+from tokenomics.errors import InputError
 
 # Thousands separators only in groups of three ("1,234"), so "3,4" reads as the numbers 3 and 4.
 _NUMBER = re.compile(r"(?<![\w.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?|(?<![\w.])-?\.\d+")
 _FENCE = re.compile(r"^```(?:json)?\s*\n(.*?)\n?```$", re.S)
 DEFAULT_TOLERANCE = 1e-9
+REGEX_TIMEOUT_S = 1.0
+"""Longest a task's regular expression may search one reply."""
+
+
+class GradeError(Exception):
+    """The reply could not be graded; the message says why (it becomes the attempt's error)."""
 
 
 def last_number(reply: str) -> float | None:
@@ -30,7 +45,8 @@ def last_number(reply: str) -> float | None:
     matches = _NUMBER.findall(reply)
     if not matches:
         return None
-    return float(matches[-1].replace(",", ""))
+    value = float(matches[-1].replace(",", ""))
+    return value if math.isfinite(value) else None
 
 
 def _normalize(text: str) -> str:
@@ -58,7 +74,11 @@ def numeric(task: Task, reply: str) -> bool:
 
 def regex(task: Task, reply: str) -> bool:
     """The pattern ``expected`` matches somewhere in the reply (``re.search``)."""
-    return re.search(str(task.expected), reply) is not None
+    try:
+        found = regex_engine.search(str(task.expected), reply, timeout=REGEX_TIMEOUT_S, concurrent=True)
+    except TimeoutError:
+        raise GradeError(f"the regex grader gave up after {REGEX_TIMEOUT_S:g} s on this reply") from None
+    return found is not None
 
 
 def contains(task: Task, reply: str) -> bool:
@@ -75,8 +95,8 @@ def json_keys(task: Task, reply: str) -> bool:
     if fenced := _FENCE.match(text):
         text = fenced.group(1)
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
+        data = loads(text, "the reply")
+    except InputError:
         return False
     if not isinstance(data, dict):
         return False
@@ -97,5 +117,10 @@ GRADERS: dict[str, Callable[[Task, str], bool]] = {
 
 
 def grade(task: Task, reply: str) -> bool:
-    """Judge a reply with the task's grader."""
-    return GRADERS[task.grader](task, reply)
+    """Judge a reply with the task's grader; ``GradeError`` when it cannot be judged."""
+    try:
+        return GRADERS[task.grader](task, reply)
+    except GradeError:
+        raise
+    except Exception as exc:  # a reply is hostile: whatever it triggers is this attempt's error, not the run's
+        raise GradeError(f"the {task.grader} grader failed on this reply ({type(exc).__name__})") from None

@@ -21,14 +21,17 @@ from __future__ import annotations
 
 import csv
 import io
-import json
+import math
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from harness.usage import Usage, anthropic_usage, openai_usage
+from harness.usage import Usage, UsageError, anthropic_usage, openai_usage
+from inputs import safe_csv
+from inputs.limits import current
+from inputs.safe_json import MAX_LINE_BYTES, lines, loads
 from inputs.words import FALSE_WORDS, TRUE_WORDS
 from tokenomics.errors import InputError
 from tokenomics.units import TOKEN_COLUMNS
@@ -99,9 +102,16 @@ def to_bool(value: Any) -> bool | None:
 
 
 def _timestamp(created: Any) -> str | None:
-    if isinstance(created, int | float) and not isinstance(created, bool) and created > 0:
-        return datetime.fromtimestamp(created, tz=UTC).isoformat().replace("+00:00", "Z")
-    return None
+    if created is None:
+        return None
+    limits = current()
+    if isinstance(created, int | float) and not isinstance(created, bool) and math.isfinite(created):
+        # Compared as seconds before converting: datetime overflows on absurd values.
+        first = datetime(limits.first_year, 1, 1, tzinfo=UTC).timestamp()
+        last = datetime(limits.last_year, 12, 31, tzinfo=UTC).timestamp()
+        if first <= created <= last:
+            return datetime.fromtimestamp(created, tz=UTC).isoformat().replace("+00:00", "Z")
+    raise _Bad(f"'created' is not a Unix time between {limits.first_year} and {limits.last_year}")
 
 
 def _usage_fields(usage: Usage) -> dict[str, Any]:
@@ -188,24 +198,29 @@ class _Reader:
 
 
 def _json_lines(text: str) -> Iterator[tuple[int, Any]]:
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in lines(text):
         if not raw.strip():
             continue
         try:
-            yield number, json.loads(raw)
-        except json.JSONDecodeError as exc:
-            yield number, _Bad(f"not valid JSON ({exc.msg})")
+            yield number, loads(raw, "", max_chars=MAX_LINE_BYTES)
+        except InputError as exc:
+            yield number, _Bad(exc.message)
 
 
-def _count(value: str, column: str) -> float | None:
+def _count(value: str | None, column: str, whole: bool) -> float | None:
     if value is None or value.strip() == "":
         return None
     try:
         number = float(value)
     except ValueError:
-        raise _Bad(f"column '{column}': not a number ({value!r})") from None
-    if number < 0 or number != number:
-        raise _Bad(f"column '{column}': not a non-negative number ({value!r})")
+        raise _Bad(f"column '{column}': not a number ({value[:40]!r})") from None
+    if not math.isfinite(number) or number < 0:
+        raise _Bad(f"column '{column}': not a non-negative finite number ({value[:40]!r})")
+    if whole and number != int(number):
+        raise _Bad(f"column '{column}': not a whole number of tokens ({value[:40]!r})")
+    bound = current().max_tokens_per_attempt
+    if whole and number > bound:
+        raise _Bad(f"column '{column}': more than {bound:g} tokens per attempt ({value[:40]!r})")
     return number
 
 
@@ -250,7 +265,7 @@ def _csv_rows(text: str, options: ImportOptions, name: str) -> Iterator[tuple[in
                 record["provider"] = row[source["provider"]].strip()
             for col in (*TOKEN_COLUMNS, "cost_usd", "latency_s"):
                 if source[col] in row:
-                    value = _count(row[source[col]], source[col])
+                    value = _count(row[source[col]], source[col], col in TOKEN_COLUMNS)
                     record[col] = int(value) if value is not None and col in TOKEN_COLUMNS else value
             if (row.get(source["timestamp"]) or "").strip():
                 record["timestamp"] = row[source["timestamp"]].strip()
@@ -263,14 +278,24 @@ def _csv_rows(text: str, options: ImportOptions, name: str) -> Iterator[tuple[in
             yield number, exc
 
 
+def _csv_guarded(rows: Iterator[tuple[int, Any]], name: str) -> Iterator[tuple[int, Any]]:
+    """The rows, with the csv module's errors (a field past the size limit...) as one clean InputError."""
+    try:
+        yield from rows
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV ({exc})", file=name) from None
+
+
 def parse_results(text: str, name: str) -> dict[str, bool]:
     """A results file: CSV or JSONL with ``task_id`` and ``success`` per row."""
     results: dict[str, bool] = {}
+    lines_of: dict[str, int] = {}
     if name.lower().endswith((".jsonl", ".ndjson", ".json")):
         rows: Iterator[tuple[int, Any]] = _json_lines(text)
     else:
+        safe_csv.check_line_lengths(text, name)
         reader = csv.DictReader(io.StringIO(text))
-        rows = ((i, row) for i, row in enumerate(reader, start=2))
+        rows = _csv_guarded(((i, row) for i, row in enumerate(reader, start=2)), name)
     for number, row in rows:
         if not isinstance(row, dict) or "task_id" not in row or "success" not in row:
             raise InputError("not a row with task_id and success", file=name, line=number, expected="task_id,success")
@@ -284,7 +309,17 @@ def parse_results(text: str, name: str) -> dict[str, bool]:
                 found=row["success"],
                 expected="true/false",
             )
-        results[str(row["task_id"])] = success
+        task_id = str(row["task_id"])
+        if task_id in results:
+            raise InputError(
+                f"the same task twice (first on line {lines_of[task_id]})",
+                file=name,
+                line=number,
+                column="task_id",
+                found=task_id,
+                expected="one result per task",
+            )
+        results[task_id], lines_of[task_id] = success, number
     if not results:
         raise InputError("no results in the file", file=name, expected="a header task_id,success and rows")
     return results
@@ -312,7 +347,11 @@ def import_log(text: str, name: str, options: ImportOptions) -> Imported:
         "openai-batch": reader.openai_batch,
         "anthropic": reader.anthropic,
     }.get(options.fmt, lambda line: line)
-    rows = _csv_rows(text, options, name) if options.fmt == "csv" else _json_lines(text)
+    if options.fmt == "csv":
+        safe_csv.check_line_lengths(text, name)
+        rows = _csv_guarded(_csv_rows(text, options, name), name)
+    else:
+        rows = _json_lines(text)
     records: list[dict[str, Any]] = []
     bad: list[tuple[int, str]] = []
     request_errors = 0
@@ -323,7 +362,7 @@ def import_log(text: str, name: str, options: ImportOptions) -> Imported:
             if not isinstance(item, dict):
                 raise _Bad("not a JSON object")
             records.append({**parse(item), "_line": number})
-        except _Bad as exc:
+        except (_Bad, UsageError) as exc:
             bad.append((number, str(exc)))
         except _RequestError:
             request_errors += 1

@@ -8,7 +8,9 @@ attempts in flight finish and are stored, so a stopped run resumes like a killed
 
 from __future__ import annotations
 
+import logging
 import threading
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,6 +19,9 @@ from harness.client import ClientSettings, redact
 from harness.runner import Progress, new_run, run_sync
 from harness.store import Run, Store
 from harness.tasks import Task
+from tokenomics.errors import InputError
+
+LOG = logging.getLogger("tokenomics.measure")
 
 
 @dataclass(frozen=True)
@@ -79,8 +84,12 @@ class MeasureJob:
                     self._update,
                     self._stop,
                 )
-        except Exception as exc:  # shown on the page; the thread must not die silently
-            self.error = redact(f"{type(exc).__name__}: {exc}", self.spec.settings.api_key)
+        except InputError as exc:  # shown on the page; the thread must not die silently
+            self.error = redact(str(exc), self.spec.settings.api_key)
+        except Exception:
+            reference = uuid.uuid4().hex[:10]
+            LOG.exception("measurement %s failed (reference %s)", self.run.run_id, reference)
+            self.error = f"an unexpected error (reference {reference}, details in the server's log)"
 
     @property
     def progress(self) -> Progress:

@@ -16,13 +16,17 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from inputs.sqlite_store import connect_read_only, is_sqlite, table_columns, user_version
 from tokenomics.errors import InputError
 
+SCHEMA_VERSION = 1
+"""``PRAGMA user_version`` of a store written by this version (0: a store from before versions)."""
+STORE_EXPECTED = "a store written by measure/import"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY,
@@ -161,22 +165,81 @@ def new_run_id() -> str:
     return datetime.now(tz=UTC).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
 
 
-class Store:
-    """A connection to a store file; one per thread (SQLite connections are not shared)."""
+TABLES = {
+    "runs": [f.name for f in fields(Run)],
+    "attempts": ["run_id", *ATTEMPT_FIELDS],
+}
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+
+def check_schema(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse a database that is not a store of this schema (by table and column names and version)."""
+    tables = table_columns(db)
+    version = user_version(db)
+    if version > SCHEMA_VERSION:
+        raise InputError(
+            f"a store of a newer schema (version {version})",
+            file=str(path),
+            expected=f"schema version {SCHEMA_VERSION} or older: upgrade tokenomics",
+        )
+    if not set(TABLES) <= set(tables):
+        other = ", ".join(sorted(tables)[:5]) or "none"
+        raise InputError(
+            f"not a tokenomics store (its tables: {other})", file=str(path), expected="tables runs and attempts"
+        )
+    for name, columns in TABLES.items():
+        if tables[name] != columns:
+            raise InputError(
+                f"the {name} table has other columns than a store's",
+                file=str(path),
+                found=", ".join(tables[name]),
+                expected=", ".join(columns),
+            )
+
+
+class Store:
+    """A connection to a store file; one per thread (SQLite connections are not shared).
+
+    ``write=False`` opens an existing store read-only (``mode=ro``): reading never creates,
+    alters or switches a file to WAL. A writer (measure, import) creates the file if it is
+    missing and ``create`` allows it, and refuses an existing database that is not a store.
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = True, write: bool = True) -> None:
         self.path = Path(path)
+        self.read_only = not write
+        if self.read_only:
+            self._db = connect_read_only(self.path, STORE_EXPECTED)
+            try:
+                check_schema(self._db, self.path)
+            except BaseException:
+                self._db.close()
+                raise
+            return
         if not create and not self.path.is_file():
-            raise InputError("no such store file", file=str(self.path), expected="a store written by measure/import")
+            raise InputError("no such store file", file=str(self.path), expected=STORE_EXPECTED)
+        existing = self.path.is_file() and self.path.stat().st_size > 0
+        if existing and not is_sqlite(self.path):
+            raise InputError("not an SQLite file: not overwritten", file=str(self.path), expected=STORE_EXPECTED)
         try:
             # One thread at a time uses a connection, but not always the one that opened it
             # (run_blocking may hand the run to a helper thread while the opener waits).
             self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"cannot open the store ({exc})", file=str(self.path)) from None
+        try:
+            if existing and table_columns(self._db):
+                check_schema(self._db, self.path)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
+            if user_version(self._db) < SCHEMA_VERSION:
+                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
+            self._db.close()
             raise InputError(f"not a usable store ({exc})", file=str(self.path)) from None
+        except BaseException:
+            self._db.close()
+            raise
 
     def close(self) -> None:
         self._db.close()

@@ -8,14 +8,18 @@ Nothing in a task file is ever executed: ``expected`` is data, compared by the g
 from __future__ import annotations
 
 import hashlib
-import re
+import math
 from pathlib import Path
 from typing import Literal
 
+import regex
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
 
-from inputs.jsonl import json_objects
+from inputs.safe_json import decode_text, json_objects
 from tokenomics.errors import InputError
+
+MAX_PATTERN_CHARS = 1000
+"""Longest regular expression a task may give."""
 
 GraderName = Literal["exact", "normalized", "numeric", "regex", "contains", "json"]
 GRADERS: tuple[str, ...] = ("exact", "normalized", "numeric", "regex", "contains", "json")
@@ -45,7 +49,7 @@ class Task(BaseModel):
     """What a correct reply contains; its meaning depends on ``grader``."""
     grader: GraderName
     """How a reply is judged against ``expected``."""
-    tolerance: float | None = Field(default=None, ge=0)
+    tolerance: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     """``numeric`` only: the largest absolute difference still counted as equal (default 1e-9)."""
     max_tokens: int | None = Field(default=None, gt=0)
     """Cap on completion tokens for this task (default: the endpoint's own)."""
@@ -62,9 +66,11 @@ class Task(BaseModel):
             if isinstance(self.expected, bool) or not isinstance(self.expected, int | float | str):
                 raise ValueError("the numeric grader needs a number as 'expected'")
             try:
-                float(self.expected)
-            except ValueError:
-                raise ValueError(f"the numeric grader needs a number as 'expected', not {self.expected!r}") from None
+                number = float(self.expected)
+            except (ValueError, OverflowError):
+                raise ValueError("the numeric grader needs a number as 'expected'") from None
+            if not math.isfinite(number):
+                raise ValueError("the numeric grader needs a finite number as 'expected'")
         elif self.grader == "json":
             if not isinstance(self.expected, dict | list) or (
                 isinstance(self.expected, list) and not all(isinstance(k, str) for k in self.expected)
@@ -73,10 +79,12 @@ class Task(BaseModel):
         elif not isinstance(self.expected, str) or not self.expected:
             raise ValueError(f"the {self.grader} grader needs a non-empty string as 'expected'")
         elif self.grader == "regex":
+            if len(self.expected) > MAX_PATTERN_CHARS:
+                raise ValueError(f"the regular expression is longer than {MAX_PATTERN_CHARS} characters")
             try:
-                re.compile(self.expected)
-            except re.error as exc:
-                raise ValueError(f"'expected' is not a valid regular expression ({exc})") from None
+                regex.compile(self.expected)
+            except (regex.error, RecursionError, OverflowError) as exc:
+                raise ValueError(f"'expected' is not a valid regular expression ({str(exc)[:80]})") from None
         return self
 
     def chat_messages(self) -> list[dict[str, str]]:
@@ -97,8 +105,14 @@ def parse_tasks(text: str, name: str) -> list[Task]:
             err = exc.errors()[0]
             field = ".".join(str(p) for p in err["loc"]) or None
             message = err["msg"].removeprefix("Value error, ")
+            found = err.get("input") if err["type"] not in ("missing", "value_error") else None
             raise InputError(
-                message, file=name, line=number, column=field, expected="a task as described in data/tasks/README.md"
+                message,
+                file=name,
+                line=number,
+                column=field,
+                found=found,
+                expected="a task as described in data/tasks/README.md",
             ) from None
         if task.id in seen:
             raise InputError(
@@ -123,8 +137,5 @@ def load_tasks(path: str | Path) -> tuple[list[Task], str]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the task set ({exc.strerror})", file=str(path)) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", file=str(path), expected="a UTF-8 JSONL file") from None
+    text = decode_text(data, str(path), "a UTF-8 JSONL file")
     return parse_tasks(text, str(path)), hashlib.sha256(data).hexdigest()

@@ -17,8 +17,11 @@ reads the usage block itself; tests check the two agree where genai-prices knows
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
+
+from inputs.limits import current
 
 
 @dataclass(frozen=True)
@@ -34,10 +37,43 @@ class Usage:
     """The provider's own figure for the call, when it reports one (OpenRouter's ``usage.cost``)."""
 
 
-def _count(value: Any) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+class UsageError(ValueError):
+    """A usage block with a count or cost that cannot be true (negative, fractional, non-finite, absurd)."""
+
+
+def _count(value: Any, name: str = "count") -> int | None:
+    """A token count as reported, or None when absent; ``UsageError`` for anything but a plausible whole number.
+
+    >>> _count(12), _count(None), _count(12.0)
+    (12, None, 12)
+    >>> _count(1e23, "prompt_tokens")
+    Traceback (most recent call last):
+    ...
+    harness.usage.UsageError: prompt_tokens is 1e+23, above the 1e+09 tokens an attempt may plausibly use
+    """
+    if value is None:
         return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise UsageError(f"{name} is not a number ({str(value)[:40]!r})")
+    if not math.isfinite(value) or value < 0:
+        raise UsageError(f"{name} is {value!r}, not a non-negative finite number")
+    if value != int(value):
+        raise UsageError(f"{name} is {value!r}, not a whole number of tokens")
+    bound = current().max_tokens_per_attempt
+    if value > bound:
+        raise UsageError(f"{name} is {value:.3g}, above the {bound:.3g} tokens an attempt may plausibly use")
     return int(value)
+
+
+def _cost(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise UsageError(f"cost is not a number ({str(value)[:40]!r})")
+    bound = current().max_cost_per_attempt
+    if not math.isfinite(value) or value < 0 or value > bound:
+        raise UsageError(f"cost is {value!r}, not a plausible USD amount (0 to {bound:g})")
+    return float(value)
 
 
 def _dig(data: Any, *path: str) -> Any:
@@ -50,6 +86,8 @@ def _dig(data: Any, *path: str) -> Any:
 
 def openai_usage(response: Any) -> Usage | None:
     """Usage of an OpenAI-style chat completion (or its final streamed chunk); None without ``usage``.
+
+    ``UsageError`` when a count or the cost is negative, fractional, non-finite or past the bounds.
 
     >>> u = openai_usage({"usage": {"prompt_tokens": 100, "completion_tokens": 20,
     ...     "prompt_tokens_details": {"cached_tokens": 64}, "completion_tokens_details": {"reasoning_tokens": 8}}})
@@ -73,17 +111,17 @@ def openai_usage(response: Any) -> Usage | None:
                 if v is not None
             ),
             None,
-        )
+        ),
+        "cached_tokens",
     )
-    cache_write = _count(_dig(usage, "prompt_tokens_details", "cache_write_tokens"))
-    cost = usage.get("cost")
+    cache_write = _count(_dig(usage, "prompt_tokens_details", "cache_write_tokens"), "cache_write_tokens")
     return Usage(
-        input_tokens=_count(usage.get("prompt_tokens")),
+        input_tokens=_count(usage.get("prompt_tokens"), "prompt_tokens"),
         cache_read_tokens=cached,
         cache_write_tokens=cache_write,
-        output_tokens=_count(usage.get("completion_tokens")),
-        reasoning_tokens=_count(_dig(usage, "completion_tokens_details", "reasoning_tokens")),
-        cost_usd=float(cost) if isinstance(cost, int | float) and not isinstance(cost, bool) and cost >= 0 else None,
+        output_tokens=_count(usage.get("completion_tokens"), "completion_tokens"),
+        reasoning_tokens=_count(_dig(usage, "completion_tokens_details", "reasoning_tokens"), "reasoning_tokens"),
+        cost_usd=_cost(usage.get("cost")),
     )
 
 
@@ -98,15 +136,15 @@ def anthropic_usage(response: Any) -> Usage | None:
     usage = _dig(response, "usage")
     if not isinstance(usage, dict):
         return None
-    fresh = _count(usage.get("input_tokens"))
-    read = _count(usage.get("cache_read_input_tokens"))
-    write = _count(usage.get("cache_creation_input_tokens"))
+    fresh = _count(usage.get("input_tokens"), "input_tokens")
+    read = _count(usage.get("cache_read_input_tokens"), "cache_read_input_tokens")
+    write = _count(usage.get("cache_creation_input_tokens"), "cache_creation_input_tokens")
     total = None if fresh is None else fresh + (read or 0) + (write or 0)
     return Usage(
         input_tokens=total,
         cache_read_tokens=read,
         cache_write_tokens=write,
-        output_tokens=_count(usage.get("output_tokens")),
+        output_tokens=_count(usage.get("output_tokens"), "output_tokens"),
     )
 
 

@@ -18,7 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from inputs.jsonl import json_objects
+from inputs import safe_csv
+from inputs.limits import Limits, current
+from inputs.safe_json import json_objects
 from inputs.words import FALSE_WORDS, TRUE_WORDS
 from measurements.schema import (
     AGGREGATED,
@@ -110,17 +112,22 @@ class CsvLines:
     error needs one: csv.reader follows quoted newlines and blank lines exactly, but is too slow
     to run on every large file that turns out to be fine."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, name: str = "", dropped: int = 0) -> None:
         self._text = text
+        self._name = name
+        self._dropped = dropped
         self._lines: list[int] | None = None
 
     def _records(self):
         reader = csv.reader(io.StringIO(self._text))
         last = 0
-        for record in reader:
-            start, last = last + 1, reader.line_num
-            if any(field.strip() for field in record):
-                yield start, record
+        try:
+            for record in reader:
+                start, last = last + 1, reader.line_num
+                if any(field.strip() for field in record):
+                    yield start, record
+        except csv.Error as exc:
+            raise InputError(f"malformed CSV ({exc})", file=self._name, line=last + 1) from None
 
     def __getitem__(self, pos: int) -> int:
         return int(self.all()[pos])
@@ -140,8 +147,8 @@ class CsvLines:
         width = None
         for start, record in self._records():
             if width is None:
-                width = len(record)
-            elif len(record) != width:
+                width = len(record) - self._dropped
+            elif len(safe_csv.trim(record, width, self._dropped)) != width:
                 return start, len(record), width
         return None
 
@@ -151,12 +158,9 @@ Lines = Sequence[int] | CsvLines
 
 
 def _read_csv(text: str, name: str) -> tuple[pd.DataFrame, CsvLines]:
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
-    header = [h.strip() for h in header]
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    if dupes:
-        raise InputError("duplicate column in the header", file=name, line=1, column=dupes[0])
-    lines = CsvLines(text)
+    safe_csv.check_line_lengths(text, name)
+    header, dropped = safe_csv.header(text, name)
+    lines = CsvLines(text, name, dropped)
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -178,6 +182,17 @@ def _read_csv(text: str, name: str) -> tuple[pd.DataFrame, CsvLines]:
         raise InputError(f"malformed CSV: {exc}".rstrip("\n"), file=name) from None
     except pd.errors.EmptyDataError:
         raise InputError("the file is empty", file=name, expected="a header line and at least one row") from None
+    if dropped:
+        # Excel's empty columns at the right: dropped, unless a row has a value under no name.
+        extra = frame.iloc[:, len(header) :].notna().any(axis=1).to_numpy()
+        if (pos := _first_bad(extra)) is not None:
+            raise InputError(
+                "a value in a column with no name",
+                file=name,
+                line=lines[pos],
+                expected="a header name for every column",
+            )
+        frame = frame.iloc[:, : len(header)]
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:
         raise InputError("a header but no data rows", file=name, expected="at least one row under the header")
@@ -210,13 +225,17 @@ def _fail(
 
 
 def _numeric(frame: pd.DataFrame, col: Column, name: str, lines: Lines) -> np.ndarray:
+    """The column as floats: numbers only, finite, non-negative, whole where counts are meant."""
     raw = frame[col.name]
     if raw.dtype == bool or raw.dtype == object:
         # JSON true/false would otherwise pass as 1/0.
         is_bool = raw.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
         if (pos := _first_bad(is_bool)) is not None:
             raise _fail("true/false where a number belongs", name, lines, pos, col.name, raw, "a non-negative number")
-    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    try:
+        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    except OverflowError:  # integers past 2^64 read as Python ints: as text they become inf, refused below
+        values = pd.to_numeric(raw.astype("string"), errors="coerce").to_numpy(dtype=float)
     present = raw.notna().to_numpy()
     if (pos := _first_bad(present & np.isnan(values))) is not None:
         raise _fail("not a number", name, lines, pos, col.name, raw, "a non-negative number")
@@ -225,8 +244,34 @@ def _numeric(frame: pd.DataFrame, col: Column, name: str, lines: Lines) -> np.nd
     if (pos := _first_bad(values < 0)) is not None:
         raise _fail("negative value", name, lines, pos, col.name, raw, "a non-negative number")
     if col.kind == "integer" and (pos := _first_bad(present & (values != np.round(values)))) is not None:
-        raise _fail("not a whole number", name, lines, pos, col.name, raw, "a whole number")
+        raise _fail("not a whole number", name, lines, pos, col.name, raw, "a whole number (no fractions)")
     return values
+
+
+def _bound_per_attempt(
+    out: pd.DataFrame, frame: pd.DataFrame, name: str, lines: Lines, limits: Limits, per: np.ndarray
+) -> None:
+    """Refuse implausible magnitudes: each column's value per attempt against its stated bound."""
+    bounds = {
+        **dict.fromkeys(TOKEN_COLUMNS, (limits.max_tokens_per_attempt, "tokens", "TOKENS_PER_ATTEMPT")),
+        "calls": (limits.max_calls_per_attempt, "calls", "CALLS_PER_ATTEMPT"),
+        "cost_usd": (limits.max_cost_per_attempt, "USD", "COST_PER_ATTEMPT"),
+        "latency_s": (limits.max_latency_per_attempt, "seconds", "LATENCY_PER_ATTEMPT"),
+    }
+    for col, (bound, unit, env) in bounds.items():
+        if col not in out.columns:
+            continue
+        over = (out[col].to_numpy(dtype=float) / per) > bound
+        if (pos := _first_bad(over)) is not None:
+            raise _fail(
+                f"more than {bound:g} {unit} per attempt",
+                name,
+                lines,
+                pos,
+                col,
+                frame[col],
+                f"a plausible value (raise the bound with TOKENOMICS_MAX_{env} if it is real)",
+            )
 
 
 def _boolean(raw: pd.Series, name: str, lines: Lines) -> np.ndarray:
@@ -242,7 +287,7 @@ def _boolean(raw: pd.Series, name: str, lines: Lines) -> np.ndarray:
     return is_true
 
 
-def _times(raw: pd.Series, name: str, lines: Lines, column: str) -> tuple[pd.Series, np.ndarray]:
+def _times(raw: pd.Series, name: str, lines: Lines, column: str, limits: Limits) -> tuple[pd.Series, np.ndarray]:
     text = raw.astype("string").str.strip()
     parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
     present = text.notna().to_numpy()
@@ -250,11 +295,34 @@ def _times(raw: pd.Series, name: str, lines: Lines, column: str) -> tuple[pd.Ser
         raise _fail(
             "not a date or time", name, lines, pos, column, raw, "ISO 8601, e.g. 2025-10-03 or 2025-10-03T14:05:00Z"
         )
+    years = parsed.dt.year.to_numpy(dtype=float, na_value=np.nan)
+    outside = present & ((years < limits.first_year) | (years > limits.last_year))
+    if (pos := _first_bad(outside)) is not None:
+        raise _fail("a date outside the plausible range", name, lines, pos, column, raw, limits.date_range)
     has_time = text.str.len().fillna(0).to_numpy() > 10
     return parsed, has_time & present
 
 
+def _duplicates(out: pd.DataFrame, keys: list[str], name: str, lines: Lines, what: str) -> None:
+    """The same attempt (or run) twice is an error naming both lines: it would count twice."""
+    present = out[keys].notna().all(axis=1)
+    dup = (out[keys].duplicated(keep="first") & present).to_numpy()
+    if (pos := _first_bad(dup)) is None:
+        return
+    same = (out[keys] == out[keys].iloc[pos]).all(axis=1).to_numpy()
+    first = _first_bad(same)
+    assert first is not None
+    values = ", ".join(f"{k} {out[k].iloc[pos]}" for k in keys)
+    raise InputError(
+        f"the same {what} twice ({values}; first on line {int(lines[first])})",
+        file=name,
+        line=int(lines[pos]),
+        expected=f"each {what} once",
+    )
+
+
 def _validate(frame: pd.DataFrame, lines: Lines, name: str) -> Measurements:
+    limits = current()
     columns = set(frame.columns)
     if {"attempts", "successes"} & columns:
         shape, spec, required = AGGREGATED_SHAPE, AGGREGATED, AGGREGATED_REQUIRED
@@ -299,6 +367,21 @@ def _validate(frame: pd.DataFrame, lines: Lines, name: str) -> Measurements:
             )
 
     if shape == PER_ATTEMPT_SHAPE:
+        _bound_per_attempt(out, frame, name, lines, limits, np.ones(n))
+        if "attempt" in out.columns:
+            if (pos := _first_bad((out["attempt"] > limits.max_attempts).to_numpy())) is not None:
+                raise _fail(
+                    f"an attempt number above {limits.max_attempts:g}",
+                    name,
+                    lines,
+                    pos,
+                    "attempt",
+                    frame["attempt"],
+                    "a plausible attempt number",
+                )
+            _duplicates(
+                out, ["label" if "label" in out.columns else "model", "task_id", "attempt"], name, lines, "attempt"
+            )
         out["successes"] = _boolean(frame["success"], name, lines).astype(np.int64)
         out["attempts"] = np.int64(1)
         stamp_col = "timestamp"
@@ -316,11 +399,24 @@ def _validate(frame: pd.DataFrame, lines: Lines, name: str) -> Measurements:
             )
         if (pos := _first_bad((out["attempts"] < 1).to_numpy())) is not None:
             raise _fail("no attempts", name, lines, pos, "attempts", frame["attempts"], "at least 1 attempt")
+        if (pos := _first_bad((out["attempts"] > limits.max_attempts).to_numpy())) is not None:
+            raise _fail(
+                f"more than {limits.max_attempts:g} attempts",
+                name,
+                lines,
+                pos,
+                "attempts",
+                frame["attempts"],
+                "a plausible count (raise it with TOKENOMICS_MAX_ATTEMPTS if it is real)",
+            )
+        _bound_per_attempt(out, frame, name, lines, limits, out["attempts"].to_numpy(dtype=float))
+        if "run" in out.columns:
+            _duplicates(out, ["label" if "label" in out.columns else "model", "run"], name, lines, "run")
         out["attempts"] = out["attempts"].astype(np.int64)
         out["successes"] = out["successes"].astype(np.int64)
         stamp_col = "date"
     if stamp_col in columns:
-        out["timestamp"], out["time_known"] = _times(frame[stamp_col], name, lines, stamp_col)
+        out["timestamp"], out["time_known"] = _times(frame[stamp_col], name, lines, stamp_col, limits)
         if stamp_col == "date":
             out["time_known"] = False
     else:

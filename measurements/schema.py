@@ -11,7 +11,7 @@ from tokenomics.units import TOKEN_COLUMNS
 class Column:
     name: str
     kind: str
-    """``text``, ``count`` (non-negative number), ``integer``, ``bool`` or ``time``."""
+    """``text``, ``count`` (non-negative number), ``integer`` (non-negative whole number), ``bool`` or ``time``."""
     doc: str
 
 
@@ -32,8 +32,8 @@ COMMON: tuple[Column, ...] = (
     Column("provider", "text", "provider id as genai-prices spells it (optional: inferred from the model)"),
     Column("label", "text", "name shown in the comparison (default: model); rows with one label are pooled"),
     Column("dataset", "text", "the dataset (benchmark, task set or log) the row was measured on"),
-    *(Column(c, "count", _TOKEN_DOCS[c]) for c in TOKEN_COLUMNS),
-    Column("calls", "count", "API calls the row sums (long-context tiers are chosen per call)"),
+    *(Column(c, "integer", _TOKEN_DOCS[c]) for c in TOKEN_COLUMNS),
+    Column("calls", "integer", "API calls the row sums (long-context tiers are chosen per call)"),
     Column("cost_usd", "count", "observed cost in USD; used when tokens or prices are missing"),
     Column("latency_s", "count", "wall time in seconds"),
 )

@@ -52,6 +52,12 @@ class PriceSources:
         info = describe(self.snapshot)
         return f"genai-prices {info.version}" + (" (refreshed)" if info.refreshed_at else "")
 
+    def snapshot_label(self, today: date | None = None) -> str:
+        """genai-prices' data with its newest price change and how old that is."""
+        info = describe(self.snapshot, today)
+        age = info.age_days(today or datetime.now(tz=UTC).date())
+        return info.label() + (f" ({age} days before today)" if age is not None else "")
+
     def label(self, today: date | None = None) -> str:
         """The layers in precedence order, each with its age, for reports and captions."""
         parts = []

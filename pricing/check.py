@@ -16,6 +16,7 @@ import pandas as pd
 
 from pricing.book import PriceSources, _covers, day_instant
 from pricing.layers import LAYERS, Candidate, candidates_for
+from pricing.litellm_map import LITELLM_TO_GENAI_PRICES
 from pricing.providers import resolve
 
 THRESHOLD = 0.05
@@ -64,6 +65,23 @@ def layer_prices(sources: PriceSources, models: Iterable[tuple[str, str]], day: 
                 }
             )
     return pd.DataFrame.from_records(records, columns=LAYER_COLUMNS)
+
+
+def catalog_models(sources: PriceSources) -> list[tuple[str, str]]:
+    """genai-prices models that LiteLLM also prices, as references the resolver reads back to both."""
+    if sources.litellm is None:
+        return []
+    by_genai: dict[str, list[str]] = {}
+    for litellm_name, genai_id in LITELLM_TO_GENAI_PRICES.items():
+        by_genai.setdefault(genai_id, []).append(litellm_name)
+    refs = []
+    for provider in sources.snapshot.providers:
+        for model in provider.models:
+            for litellm_name in by_genai.get(provider.id, []):
+                if (litellm_name, model.id.lower()) in sources.litellm.by_provider_model:
+                    refs.append((provider.id, model.id))
+                    break
+    return refs
 
 
 def disagreements(prices: pd.DataFrame, threshold: float = THRESHOLD) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -42,6 +42,9 @@ def compare_measurements(
     a bare genai-prices snapshot means that layer alone.
     """
     priced = attach_prices(frame, sources, custom, as_of=as_of, today=today)
+    if as_of is not None:
+        # Runs priced at a what-if date are expected to differ from what they cost on their own date.
+        options = replace(options or CompareOptions(), check_repricing=False)
     summary = summarise(priced.rows, priced.table, options)
     in_use = prices_in_use(priced.rows, priced.table)
     return Comparison(summary, priced.rows, priced.table, priced.unpriced, in_use, priced.notes)

@@ -13,16 +13,19 @@ provider and model with a ``tier_start`` value (the prompt size above which it a
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from inputs import safe_csv, safe_yaml
+from inputs.limits import current
+from inputs.safe_json import decode_text
 from tokenomics.errors import InputError
+
+MAX_TIERS = 4
+"""Long-context tiers per price: as many as the price table holds (pricing.layers uses this one)."""
 
 Price = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
@@ -69,18 +72,22 @@ class CustomPrice(BaseModel):
     checked_on: date
     """When someone last checked the price at its source."""
 
+    @model_validator(mode="after")
+    def _tiers_distinct(self) -> CustomPrice:
+        if len(self.tiers) > MAX_TIERS:
+            raise ValueError(f"{len(self.tiers)} long-context tiers; at most {MAX_TIERS} are supported")
+        starts = [t.start for t in self.tiers]
+        if len(set(starts)) != len(starts):
+            raise ValueError(f"two tiers start at {max(starts, key=starts.count):,} tokens")
+        return self
+
 
 _TIER_FIELDS = set(CustomTier.model_fields) - {"start"}
 
 
 def parse_sheet(data: bytes, name: str) -> list[CustomPrice]:
     """Parse a CSV or YAML price sheet; raise ``InputError`` naming the line and field on bad input."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"not UTF-8 text (bad byte at offset {exc.start})", file=name, expected="a UTF-8 CSV or YAML file"
-        ) from None
+    text = decode_text(data, name, "a UTF-8 CSV or YAML file")
     if not text.strip():
         raise InputError("the file is empty", file=name, expected="a header line and at least one price row")
     if name.lower().endswith((".yaml", ".yml")):
@@ -97,29 +104,78 @@ def load_sheet(path: str | Path) -> list[CustomPrice]:
     return parse_sheet(data, str(path))
 
 
+_PRICE_FIELDS = ("input_mtok", "output_mtok", *sorted(_TIER_FIELDS - {"input_mtok", "output_mtok"}))
+
+
+def _check_bounds(entry: BaseModel, name: str, line: int | None, prefix: str = "") -> None:
+    """Refuse prices, tier starts and dates past the stated bounds (``inputs.limits``)."""
+    limits = current()
+    for field in _PRICE_FIELDS:
+        value = getattr(entry, field, None)
+        if value is not None and value > limits.max_usd_per_mtok:
+            raise InputError(
+                f"more than ${limits.max_usd_per_mtok:,.0f} per million tokens",
+                file=name,
+                line=line,
+                column=prefix + field,
+                found=value,
+                expected="a plausible price (raise the bound with TOKENOMICS_MAX_USD_PER_MTOK if it is real)",
+            )
+    requests = getattr(entry, "requests_kcount", None)
+    if requests is not None and requests > limits.max_usd_per_kcalls:
+        raise InputError(
+            f"more than ${limits.max_usd_per_kcalls:,.0f} per thousand calls",
+            file=name,
+            line=line,
+            column="requests_kcount",
+            found=requests,
+            expected="a plausible price (raise the bound with TOKENOMICS_MAX_USD_PER_KCALLS if it is real)",
+        )
+    start = getattr(entry, "start", None)
+    if start is not None and start > limits.max_tier_start:
+        raise InputError(
+            f"a tier starting above {limits.max_tier_start:,.0f} tokens",
+            file=name,
+            line=line,
+            column=prefix + "start" if prefix else "tier_start",
+            found=start,
+            expected="a prompt size in tokens",
+        )
+    checked = getattr(entry, "checked_on", None)
+    if checked is not None and not limits.check_date(checked):
+        raise InputError(
+            "a date outside the plausible range",
+            file=name,
+            line=line,
+            column="checked_on",
+            found=checked.isoformat(),
+            expected=limits.date_range,
+        )
+    for i, tier in enumerate(getattr(entry, "tiers", []) or []):
+        _check_bounds(tier, name, line, f"tiers.{i}.")
+
+
 def _validate(raw: dict[str, Any], name: str, line: int | None, model: type[BaseModel] = CustomPrice) -> Any:
     try:
-        return model.model_validate(raw)
+        entry = model.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"])
         if model is CustomTier and field == "start":
             field = "tier_start"
         raise InputError(
-            err["msg"].lower(),
+            err["msg"].removeprefix("Value error, ").lower(),
             file=name,
             line=line,
-            column=field,
-            found=err.get("input") if err["type"] != "missing" else None,
+            column=field or None,
+            found=err.get("input") if err["type"] not in ("missing", "value_error") else None,
         ) from None
+    _check_bounds(entry, name, line)
+    return entry
 
 
 def _parse_yaml(text: str, name: str) -> list[CustomPrice]:
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError("not valid YAML", file=name, line=mark.line + 1 if mark else None) from None
+    raw = safe_yaml.load(text, name)
     if isinstance(raw, dict) and "prices" in raw:
         raw = raw["prices"]
     if not isinstance(raw, list):
@@ -133,17 +189,13 @@ def _parse_yaml(text: str, name: str) -> list[CustomPrice]:
 
 
 def _parse_csv(text: str, name: str) -> list[CustomPrice]:
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip() for h in next(reader)]
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    if dupes:
-        raise InputError("duplicate column in the header", file=name, line=1, column=dupes[0])
+    safe_csv.check_line_lengths(text, name)
+    header, dropped = safe_csv.header(text, name)
     entries: dict[tuple[str, str], dict[str, Any]] = {}
     lines: dict[tuple[str, str], int] = {}
     tiers: list[tuple[int, dict[str, Any]]] = []
-    for line_no, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
+    for line_no, record in safe_csv.records(text, name):
+        values = safe_csv.trim(record, len(header), dropped)
         if len(values) != len(header):
             raise InputError(f"{len(values)} fields where the header has {len(header)}", file=name, line=line_no)
         raw = {k: v.strip() for k, v in zip(header, values, strict=True) if v.strip() != ""}
@@ -165,5 +217,19 @@ def _parse_csv(text: str, name: str) -> list[CustomPrice]:
         tier = {k: v for k, v in raw.items() if k in _TIER_FIELDS}
         tier["start"] = raw["tier_start"]
         # Checked here so an error names the tier row's own line, not its base row's.
-        entries[key].setdefault("tiers", []).append(_validate(tier, name, line_no, CustomTier).model_dump())
+        checked = _validate(tier, name, line_no, CustomTier)
+        earlier = entries[key].setdefault("tiers", [])
+        if any(t["start"] == checked.start for t in earlier):
+            raise InputError(
+                "a second tier with the same start", file=name, line=line_no, column="tier_start", found=checked.start
+            )
+        if len(earlier) == MAX_TIERS:
+            raise InputError(
+                f"a tier beyond the {MAX_TIERS} supported",
+                file=name,
+                line=line_no,
+                column="tier_start",
+                expected=f"at most {MAX_TIERS} tier rows per provider and model",
+            )
+        earlier.append(checked.model_dump())
     return [_validate(raw, name, lines[key]) for key, raw in entries.items()]

@@ -2,10 +2,10 @@
 
 genai-prices' data says which price follows which (dated changes) but not since when its
 first price was known: a model added in 2026 carries a 2026 price with no start. Its git
-history does say, and ``data/genai_prices_history.csv`` keeps, per provider and model of the
-bundled snapshot, the day the model first appeared and the day its prices last changed
-(``scripts/build_genai_prices_history.py`` made it from the repository; ``data/README.md``
-gives the commit). A run dated before ``first_seen`` is outside the price's recorded history.
+history and releases do say, and ``data/genai_prices_history.csv`` keeps, per provider and model
+of the bundled snapshot, the day the model first appeared, the day its first price entry got its
+current rates and the day its prices last changed (``data/README.md`` says how it was built). A
+run dated before the first entry's rates were recorded is outside that price's recorded history.
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ class ModelHistory:
     """Last day its prices changed there (the newest record of them)."""
     checked_on: date | None = None
     """Last day genai-prices' maintainers recorded checking the price at its source."""
+    base_rates_since: date | None = None
+    """First day the model's first (undated) price entry had its current input, output and cache
+    rates: the start of that price's recorded history. Added units (web search, audio) don't move it."""
 
     def last_confirmed(self) -> date | None:
         """The newest of the change and check dates: how fresh the price is known to be."""
@@ -51,7 +54,10 @@ def parse_history(text: str, source: str) -> GenaiHistory:
     for record in csv.DictReader(text.splitlines()):
         key = (record["provider"].lower(), record["model"].lower())
         models[key] = ModelHistory(
-            _day(record.get("first_seen")), _day(record.get("prices_last_changed")), _day(record.get("checked_on"))
+            _day(record.get("first_seen")),
+            _day(record.get("prices_last_changed")),
+            _day(record.get("checked_on")),
+            _day(record.get("base_rates_since")),
         )
     return GenaiHistory(models, source)
 

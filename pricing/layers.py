@@ -23,7 +23,7 @@ from typing import Any
 from genai_prices import types as gp
 
 from pricing.corrections import Correction
-from pricing.custom import CustomPrice
+from pricing.custom import MAX_TIERS, CustomPrice
 from pricing.history import GenaiHistory
 from pricing.litellm_map import LiteLLMSnapshot
 from pricing.providers import Identity
@@ -31,7 +31,6 @@ from pricing.snapshot import conditional_prices
 from tokenomics.units import PRICE_KEYS, REQUEST_PRICE_KEY, tier_columns
 
 ALL_PRICE_KEYS = (*PRICE_KEYS, REQUEST_PRICE_KEY)
-MAX_TIERS = 4
 LAYERS = ("custom", "correction", "genai-prices", "litellm")
 RANK = {name: i for i, name in enumerate(LAYERS)}
 SECONDS_PER_DAY = 86_400
@@ -216,7 +215,7 @@ def genai_candidates(
         {datetime.combine(c.start_date, time()) for c, _ in entries if isinstance(c, gp.StartDateConstraint)}
     )
     known = history.get(provider.id, model.id) if history else None
-    first_seen = midnight(known.first_seen) if known else None
+    first_seen = midnight(known.base_rates_since or known.first_seen) if known else None
     if first_seen and starts and first_seen > starts[0]:
         first_seen = None  # the history predates our reading of it: do not invent a gap
     bounds: list[datetime | None] = [first_seen, *starts]

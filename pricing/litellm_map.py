@@ -88,13 +88,25 @@ class LiteLLMSnapshot:
         return f"LiteLLM {self.version} price map{when}" + (" (refreshed)" if self.refreshed else "")
 
     def find(self, provider: str, model: str) -> tuple[str, dict[str, Any]] | None:
-        """The entry for a model reference: ``provider/model`` key, or provider + bare model id."""
+        """The entry for a model reference: a provider and its model, a ``provider/model`` key, or a bare id.
+
+        A named provider (LiteLLM's name or genai-prices' id) restricts the match to that provider:
+        a model hosted by Fireworks is never priced at DeepSeek's own price.
+        """
         model_l, provider_l = model.lower(), provider.lower()
-        for key in (f"{provider_l}/{model_l}" if provider_l else "", model_l):
-            if key and key in self.prices:
-                return key, self.prices[key]
-        if provider_l and (hit := self.by_provider_model.get((provider_l, model_l.split("/")[-1]))):
-            return hit, self.prices[hit]
+        if provider_l:
+            names = {provider_l} | {n for n, g in LITELLM_TO_GENAI_PRICES.items() if g == provider_l}
+            bare = model_l[len(provider_l) + 1 :] if model_l.startswith(provider_l + "/") else model_l
+            for name in sorted(names):
+                for key in (f"{name}/{bare}", bare):
+                    entry = self.prices.get(key)
+                    if entry is not None and entry.get("litellm_provider") == name:
+                        return key, entry
+                if hit := self.by_provider_model.get((name, bare)):
+                    return hit, self.prices[hit]
+            return None
+        if model_l in self.prices:
+            return model_l, self.prices[model_l]
         if "/" in model_l:
             prefix, rest = model_l.split("/", 1)
             if hit := self.by_provider_model.get((prefix, rest)):

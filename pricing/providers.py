@@ -157,6 +157,12 @@ def resolve(snapshot: DataSnapshot, litellm: LiteLLMSnapshot | None, provider: s
     return ident
 
 
+def provider_choices(snapshot: DataSnapshot, model: str) -> list[str]:
+    """genai-prices providers that list a bare model id (a reseller or another market may be among them)."""
+    ref = model.strip().lower()
+    return [p.id for p in snapshot.providers if p.find_model(ref, all_providers=snapshot.providers) is not None]
+
+
 def _keys(ident: Identity, provider_l: str, model_l: str) -> set[tuple[str, str]]:
     keys: set[tuple[str, str]] = set()
     if provider_l:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from inputs.safe_cells import csv_text, neutralise_frame
 from reports.tables import output_frame
 from reports.whatif_charts import pareto_whatif_figure, tornado_figure
 from tokenomics.scenario import Scenario, tier_factor_table
@@ -93,18 +94,23 @@ def _for_sheet(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_xlsx(content: ReportContent) -> bytes:
-    """One sheet per table plus an ``inputs`` sheet; sheet names as in ``_tables``."""
+    """One sheet per table plus an ``inputs`` sheet; sheet names as in ``_tables``.
+
+    Values only: every text cell a spreadsheet would run as a formula is quoted first, so the
+    workbook holds no formula cell whatever the model names or file names were.
+    """
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        inputs_frame(content).to_excel(writer, sheet_name="inputs", index=False)
+        neutralise_frame(inputs_frame(content)).to_excel(writer, sheet_name="inputs", index=False)
         for name, frame in _tables(content).items():
-            _for_sheet(frame.reset_index(drop=True)).to_excel(writer, sheet_name=name[:31], index=False)
+            sheet = neutralise_frame(_for_sheet(frame.reset_index(drop=True)))
+            sheet.to_excel(writer, sheet_name=name[:31], index=False)
     return buffer.getvalue()
 
 
 def to_csv(content: ReportContent) -> str:
     """The what-if table as CSV (inf as ``inf``, unknown empty), the same as ``compare --scenario``."""
-    return whatif_frame(content.whatif).to_csv(index=False, lineterminator="\n")
+    return csv_text(whatif_frame(content.whatif))
 
 
 def _html_table(frame: pd.DataFrame, table_id: str) -> str:

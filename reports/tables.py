@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from inputs.safe_cells import csv_text
 from tokenomics.compare import OUTPUT_COLUMNS
 from tokenomics.units import COST_COMPONENTS, TOKEN_COLUMNS
 
@@ -45,8 +46,9 @@ def output_frame(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(summary: pd.DataFrame) -> str:
-    # pandas writes inf as "inf" and NaN as empty, which is what the README promises.
-    return output_frame(summary).to_csv(index=False, lineterminator="\n")
+    # pandas writes inf as "inf" and NaN as empty, which is what the README promises; text cells
+    # that a spreadsheet would run as a formula are quoted.
+    return csv_text(output_frame(summary))
 
 
 def _json_value(value: object) -> object:
@@ -75,11 +77,17 @@ def frame_to_json(frame: pd.DataFrame) -> str:
     return json.dumps(records, indent=2)
 
 
+BIG = 1e12
+"""From here on money is written in powers of ten ($1.23e+15)."""
+
+
 def money(value: float) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "unpriced"
     if math.isinf(value):
         return "unbounded"
+    if abs(value) >= BIG:
+        return f"${value:.3g}"  # never a 300-digit figure: powers of ten past a trillion
     if value >= 100:
         return f"${value:,.0f}"
     if value >= 1:

@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 from strategies import measurement_rows, price_table
 
+from inputs.scenario_file import parse_scenario
 from tokenomics.compare import CompareOptions, summarise
 from tokenomics.errors import InputError
-from tokenomics.scenario import Scenario, haircut_presets, parse_scenario, with_presets
+from tokenomics.scenario import Scenario, haircut_presets, with_presets
 from tokenomics.scenario_apply import WhatIfBase, evaluate, fail_curve, prepare
 
 OUTCOMES = {"A": {"t1": (1, 1), "t2": (0, 0)}, "B": {"t1": (1, 0), "t2": (0, 1)}, "C": {"t1": (1, 1), "t2": (0, 0)}}
@@ -264,7 +265,7 @@ def test_bad_scenarios_are_rejected_naming_the_key(text, key, words):
 
 
 def test_not_json_is_rejected():
-    with pytest.raises(InputError, match="not JSON"):
+    with pytest.raises(InputError, match="not valid JSON"):
         parse_scenario("{max_attempts: 2}", "s.json")
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from cli.main import main
-from tokenomics.scenario import Scenario, parse_scenario
+from inputs.scenario_file import parse_scenario
+from tokenomics.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "whatif.md").read_text(encoding="utf-8")

@@ -52,6 +52,9 @@ class CompareOptions:
     prefer_published: bool = False
     """Where a model's repriced cost and its published cost disagree (a repricing flag), rank by
     the published one. The default for bundled leaderboard data."""
+    check_repricing: bool = True
+    """Compare repriced and published costs at all; off when every row is priced at another date
+    than its own (a what-if date), where they are expected to differ."""
 
 
 def cost_per_success(total_cost: np.ndarray, successes: np.ndarray) -> np.ndarray:
@@ -164,8 +167,10 @@ def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOpt
         costed, units["input_tokens"], units["cache_read_tokens"], units["output_tokens"], units["reasoning_tokens"]
     )
     flags.index = flags.index.astype(object)
+    if not options.check_repricing:
+        flags["repricing_flag"] = ""
     published = pd.Series(False, index=flags.index)
-    if options.prefer_published:
+    if options.prefer_published and options.check_repricing:
         costed, published = _use_published(costed, flags)
     groups = costed.groupby("label", sort=False, observed=True)
     sums = groups[["attempts", "successes", *COST_COMPONENTS]].sum(min_count=1)

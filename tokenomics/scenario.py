@@ -5,10 +5,14 @@ A scenario transforms measured inputs before the cost-per-success computation
 the measured comparison. Money entered in a scenario (verifier cost, failure cost, hourly rate)
 is in USD; ``currency`` only converts what is shown.
 
+Every knob is bounded (``MAX_MULTIPLIER``, ``MAX_USD``...): a scenario can make a figure large,
+never infinite or hundreds of digits long. Reading the JSON (size, duplicate keys, non-finite
+numbers) is ``inputs.scenario_file``'s job; validation of what it decoded happens here.
+
 >>> Scenario.model_validate({"price_multiplier": 1.3, "max_attempts": 2}).max_attempts
 2
 >>> try:
-...     parse_scenario('{"max_attempts": 0}', "s.json")
+...     scenario_from_data({"max_attempts": 0}, "s.json")
 ... except InputError as exc:
 ...     print(exc.column, "|", exc.message, "|", exc.found)
 max_attempts | input should be greater than or equal to 1 | 0
@@ -16,7 +20,6 @@ max_attempts | input should be greater than or equal to 1 | 0
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from typing import Annotated, Literal
@@ -27,8 +30,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from tokenomics.errors import InputError
 
-Multiplier = Annotated[float, Field(ge=0)]
-Haircut = Annotated[float, Field(ge=0, lt=1)]
+MAX_MULTIPLIER = 100.0
+"""Largest multiplier or tier factor: a price 100x today's is already no longer a what-if."""
+MAX_USD = 1e6
+"""Largest money amount per attempt or per task (verifier, failure cost, hourly rate)."""
+MAX_MINUTES = 1e5
+"""Largest time spent on a failed task (about 70 days)."""
+MAX_TASKS_PER_MONTH = 1e10
+MAX_EXCHANGE_RATE = 1e4
+FIRST_YEAR, LAST_YEAR = 2020, 2100
+
+Multiplier = Annotated[float, Field(ge=0, le=MAX_MULTIPLIER, allow_inf_nan=False)]
+Money = Annotated[float, Field(ge=0, le=MAX_USD, allow_inf_nan=False)]
+Haircut = Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)]
 Tier = Literal["standard", "batch", "flex", "priority"]
 Currency = Literal["USD", "CNY", "EUR"]
 TokenKind = Literal["input", "cache_read", "cache_write", "output", "reasoning"]
@@ -88,15 +102,15 @@ class Scenario(BaseModel):
     """Give every model not in ``model_haircuts`` its AIME 2024 vs 2025 preset (``data/haircuts.csv``)."""
     max_attempts: int = Field(1, ge=1, le=50)
     """Retries with a verifier: up to k attempts per task, stopping at the first success."""
-    verifier_cost: Multiplier = 0.0
+    verifier_cost: Money = 0.0
     """USD per attempt for running the verifier (a test suite, a judge call)."""
     cascade: list[str] = []
     """Model labels tried in order on a verified failure (A then B then C); empty: no cascade."""
-    failure_minutes: Multiplier = 0.0
+    failure_minutes: Annotated[float, Field(ge=0, le=MAX_MINUTES, allow_inf_nan=False)] = 0.0
     """Minutes a person spends on an unsolved task (with ``hourly_rate`` gives the failure cost)."""
-    hourly_rate: Multiplier = 0.0
+    hourly_rate: Money = 0.0
     """USD per hour of that person."""
-    failure_cost: Multiplier = 0.0
+    failure_cost: Money = 0.0
     """A flat USD cost per unsolved task, added to minutes x hourly rate."""
     service_tier: Tier = "standard"
     """Tier for every provider not in ``provider_tiers``."""
@@ -106,11 +120,11 @@ class Scenario(BaseModel):
     """Provider id -> tier -> price factor, overriding the published factors."""
     currency: Currency = "USD"
     """Currency of the money shown."""
-    exchange_rate: Annotated[float, Field(gt=0)] | None = None
+    exchange_rate: Annotated[float, Field(gt=0, le=MAX_EXCHANGE_RATE, allow_inf_nan=False)] | None = None
     """Units of ``currency`` per USD (required for CNY and EUR)."""
     rate_date: date | None = None
     """The day the exchange rate was read (required for CNY and EUR)."""
-    tasks_per_month: Multiplier = 0.0
+    tasks_per_month: Annotated[float, Field(ge=0, le=MAX_TASKS_PER_MONTH, allow_inf_nan=False)] = 0.0
     """Monthly volume: tasks attempted per month (0: no monthly figures)."""
 
     @model_validator(mode="after")
@@ -119,6 +133,8 @@ class Scenario(BaseModel):
             raise ValueError(f"currency {self.currency} needs exchange_rate (per USD) and rate_date")
         if len(self.cascade) == 1:
             raise ValueError("cascade needs at least two models (A then B)")
+        if self.rate_date is not None and not FIRST_YEAR <= self.rate_date.year <= LAST_YEAR:
+            raise ValueError(f"rate_date must lie between {FIRST_YEAR} and {LAST_YEAR}")
         return self
 
     @property
@@ -186,12 +202,8 @@ def tier_factor_table(providers: list[str], scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=["provider", "tier", "factor", "source"])
 
 
-def parse_scenario(text: str, name: str) -> Scenario:
-    """A scenario from JSON text; any problem is an ``InputError`` naming the key."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not JSON: {exc.msg} at line {exc.lineno}", file=name) from None
+def scenario_from_data(data: object, name: str) -> Scenario:
+    """A scenario from decoded JSON; any problem is an ``InputError`` naming the key."""
     if not isinstance(data, dict):
         raise InputError("a scenario is a JSON object", file=name, found=type(data).__name__)
     try:

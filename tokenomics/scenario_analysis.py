@@ -202,12 +202,14 @@ def _sentence(a: str, b: str, output_rise: float, price_rise: float, b_fall: flo
 def money(value: float, currency: str = "USD") -> str:
     """A money value with its currency sign, to 3-4 significant figures.
 
-    >>> money(0.0123, "CNY"), money(1234.5), money(float("inf"))
-    ('¥0.0123', '$1,234', 'unbounded')
+    >>> money(0.0123, "CNY"), money(1234.5), money(float("inf")), money(4.2e15)
+    ('¥0.0123', '$1,234', 'unbounded', '$4.2e+15')
     """
     if not np.isfinite(value):
         return "unbounded" if value > 0 else "unknown"
     sign = {"USD": "$", "EUR": "€", "CNY": "¥"}.get(currency, currency + " ")
+    if abs(value) >= 1e12:  # never a 300-digit headline: powers of ten past a trillion
+        return f"{sign}{value:.3g}"
     if abs(value) >= 100:
         return f"{sign}{value:,.0f}"
     if abs(value) >= 1:

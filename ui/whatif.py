@@ -16,10 +16,11 @@ import pandas as pd
 import streamlit as st
 
 from inputs.bundled import read_haircut_table
+from inputs.scenario_file import parse_scenario
 from measurements.load import read_measurements
 from pricing.comparison import Comparison
 from tokenomics.errors import InputError
-from tokenomics.scenario import TIERS, Scenario, TokenKind, haircut_presets, parse_scenario, published_tier_factor
+from tokenomics.scenario import TIERS, Scenario, TokenKind, haircut_presets, published_tier_factor
 from tokenomics.scenario_apply import WhatIfBase, prepare
 from ui.data import ROOT, custom_sheets, load_bundled, run_comparison, snapshot_key
 

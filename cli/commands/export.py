@@ -45,7 +45,7 @@ def run_export(args: argparse.Namespace) -> str:
         return _eee(args, out)
     if args.measurements:
         raise InputError("--measurements is exported with --format eee", expected="--store STORE, or --format eee")
-    with Store(args.store, create=False) as store:
+    with Store(args.store, write=False) as store:
         result = export(store, args.runs, format_for(out))
     write_atomically(out, result.text)
     text = f"wrote {result.rows} attempts of {len(result.runs)} run(s) to {out}"

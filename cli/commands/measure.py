@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -11,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from harness.client import ClientSettings
-from harness.runner import Progress, check_resumable, new_run, run_sync
+from harness.endpoint import check_base_url, check_reachable, origin
+from harness.runner import Progress, check_resumable, judge, new_run, probe, run_blocking, run_sync, settings_from_run
 from harness.store import Store
 from harness.tasks import load_tasks
 from tokenomics.errors import InputError
@@ -29,7 +29,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--provider", help="genai-prices provider id used to price the run (e.g. deepseek)")
     p.add_argument("--label", help="name of the run in comparisons (default: the model)")
     p.add_argument("--out", metavar="STORE", default=DEFAULT_STORE, help=f"store file (default {DEFAULT_STORE})")
-    p.add_argument("--resume", metavar="RUN_ID", help="finish an interrupted run (its own settings are reused)")
+    p.add_argument(
+        "--resume",
+        metavar="RUN_ID",
+        help="finish an interrupted run (its own settings are reused; give --base-url to confirm where the key goes)",
+    )
+    p.add_argument(
+        "--trust-stored-url",
+        action="store_true",
+        help="with --resume: send the key to the base URL the store records without --base-url confirming it",
+    )
     p.add_argument(
         "--api-key-env",
         default="OPENAI_API_KEY",
@@ -50,7 +59,7 @@ def _settings(args: argparse.Namespace, api_key: str | None) -> ClientSettings:
     if args.samples < 1 or args.concurrency < 1 or args.max_retries < 0 or args.timeout <= 0:
         raise InputError("--samples and --concurrency must be at least 1, --timeout positive, --max-retries >= 0")
     return ClientSettings(
-        base_url=args.base_url,
+        base_url=check_base_url(args.base_url),
         model=args.model,
         api_key=api_key,
         timeout_s=args.timeout,
@@ -78,20 +87,45 @@ def _reporter() -> Callable[[Progress], None]:
     return report
 
 
+def _confirm_destination(args: argparse.Namespace, stored_url: str, sends_key: bool) -> None:
+    """Say where a resumed run's requests go; the key goes only where the command line says.
+
+    A store can come from someone else: the URL it records is theirs to choose.
+    """
+    print(f"resuming run {args.resume}: requests go to {stored_url} (recorded in {args.out})", file=sys.stderr)
+    if not sends_key or args.trust_stored_url:
+        return
+    if not args.base_url:
+        raise InputError(
+            f"not sending the API key to {origin(stored_url)} on the store's word",
+            expected=f"--base-url {stored_url} to confirm it (or --trust-stored-url)",
+        )
+    if origin(check_base_url(args.base_url)) != origin(stored_url):
+        raise InputError(
+            f"--base-url points at {origin(args.base_url)} but the run was measured at {origin(stored_url)}",
+            expected="the run's own endpoint (start a new run for another one)",
+        )
+
+
 def run_measure(args: argparse.Namespace) -> str:
     api_key = os.environ.get(args.api_key_env) or None
     if api_key is None:
         print(f"note: ${args.api_key_env} is not set; sending no API key", file=sys.stderr)
+    first = None
+    if not args.resume:  # everything about a new run is checked before the store is touched
+        settings = _settings(args, api_key)
+        tasks, sha = load_tasks(args.tasks)
+        check_reachable(settings.base_url)
+        first = probe(settings, tasks[0])
     with Store(args.out, create=not args.resume) as store:
         if args.resume:
             run = store.run(args.resume)
             tasks, sha = load_tasks(run.tasks_path or "")
             check_resumable(run, sha)
-            saved = json.loads(run.settings)
-            settings = ClientSettings(api_key=api_key, **saved)
+            settings = settings_from_run(run, api_key)
+            _confirm_destination(args, settings.base_url, api_key is not None)
+            check_reachable(settings.base_url)
         else:
-            settings = _settings(args, api_key)
-            tasks, sha = load_tasks(args.tasks)
             run = new_run(
                 store,
                 settings=settings,
@@ -102,6 +136,10 @@ def run_measure(args: argparse.Namespace) -> str:
                 label=args.label,
                 provider=args.provider,
             )
+            if (
+                first is not None and first.error is None
+            ):  # the probe's answer is the run's first attempt, not a wasted request
+                store.record(run.run_id, run_blocking(judge(tasks[0], 0, first)))
         print(
             f"run {run.run_id}: {len(tasks)} tasks x {run.samples} samples -> {args.out}", file=sys.stderr, flush=True
         )

@@ -17,10 +17,9 @@ from datetime import UTC, date, datetime
 import pandas as pd
 
 from cli.common import parse_date, read_frames
-from pricing.book import PriceSources, default_sources
-from pricing.check import THRESHOLD, disagreements, layer_prices
+from pricing.book import default_sources
+from pricing.check import THRESHOLD, catalog_models, disagreements, layer_prices
 from pricing.layers import candidates_for
-from pricing.litellm_map import LITELLM_TO_GENAI_PRICES
 from pricing.providers import resolve
 from reports.tables import frame_to_json
 from tokenomics.errors import InputError
@@ -54,23 +53,6 @@ def _models(frame: pd.DataFrame) -> list[tuple[str, str]]:
     return [(str(p), str(m)) for p, m in pairs.itertuples(index=False)]
 
 
-def _catalog(sources: PriceSources) -> list[tuple[str, str]]:
-    """genai-prices models that LiteLLM also prices, as references the resolver reads back to both."""
-    if sources.litellm is None:
-        return []
-    by_genai: dict[str, list[str]] = {}
-    for litellm_name, genai_id in LITELLM_TO_GENAI_PRICES.items():
-        by_genai.setdefault(genai_id, []).append(litellm_name)
-    refs = []
-    for provider in sources.snapshot.providers:
-        for model in provider.models:
-            for litellm_name in by_genai.get(provider.id, []):
-                if (litellm_name, model.id.lower()) in sources.litellm.by_provider_model:
-                    refs.append((provider.id, model.id))
-                    break
-    return refs
-
-
 def _render(frame: pd.DataFrame, fmt: str, empty: str) -> str:
     if fmt == "csv":
         return frame.to_csv(index=False, lineterminator="\n")
@@ -81,7 +63,7 @@ def _render(frame: pd.DataFrame, fmt: str, empty: str) -> str:
 
 def run_check(args: argparse.Namespace) -> str:
     sources = default_sources()
-    models = _catalog(sources) if args.all else _models(read_frames(args.measurements))
+    models = catalog_models(sources) if args.all else _models(read_frames(args.measurements))
     day = args.day or _today()
     found = disagreements(layer_prices(sources, models, day))
     if args.format != "table":

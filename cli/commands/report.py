@@ -84,6 +84,7 @@ def run_report(args: argparse.Namespace) -> str:
 
 def scenario_output(comparison: Comparison, path: str, fmt: str) -> str:
     """``compare --scenario FILE``: the what-if table as text, CSV or JSON."""
+    from inputs.safe_cells import csv_text
     from reports.procurement import whatif_frame, whatif_text
     from reports.tables import frame_to_json
     from tokenomics.scenario_analysis import headline
@@ -92,7 +93,7 @@ def scenario_output(comparison: Comparison, path: str, fmt: str) -> str:
     base, resolved, _ = scenario_inputs(comparison, read_scenario(path), path)
     table = evaluate(base, resolved)
     if fmt == "csv":
-        return whatif_frame(table).to_csv(index=False, lineterminator="\n")
+        return csv_text(whatif_frame(table))
     if fmt == "json":
         return frame_to_json(whatif_frame(table))
     return headline(table, resolved) + "\n\n" + whatif_text(table, resolved)

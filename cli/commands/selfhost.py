@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from inputs.safe_cells import csv_text
 from reports.tables import frame_to_json, money
 from tokenomics.errors import InputError
 from tokenomics.selfhost import SelfHostPlan, hosting, options_table, verdict, workload_of
@@ -83,7 +84,7 @@ def run_selfhost(args: argparse.Namespace) -> str:
         apis = summary[np.isfinite(summary["cost_per_success"])].sort_values("cost_per_success")
     table = options_table(plan, args.model, apis, args.volume)
     if args.format == "csv":
-        return table.to_csv(index=False, lineterminator="\n")
+        return csv_text(table)
     if args.format == "json":
         return frame_to_json(table)
     return _text(plan, args, table)

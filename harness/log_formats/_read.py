@@ -1,14 +1,14 @@
 """Reading the files importers are handed: bounded, strict JSON, and records that know their line.
 
-Strict JSON: ``NaN``/``Infinity``, numbers too large to be finite, and a key given twice in one
-object are refused (``json.loads`` accepts the first two and lets the last duplicate win). Lines
-are split on ``\\n`` only, since JSON strings may contain U+2028, which ``str.splitlines`` splits.
+JSON goes through the project's strict reader (``inputs.safe_json``: ``NaN``, numbers too large
+to be finite and a key given twice in one object are refused, nesting is bounded) and CSV through
+its CSV rules (``inputs.safe_csv``), with larger bounds: a log line may carry a whole prompt, and
+a leaderboard file is one document of several MB. Lines are split on ``\\n`` only.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 import re
@@ -16,12 +16,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from inputs import safe_csv, safe_json
 from tokenomics.errors import InputError
 
 MAX_FILE_BYTES = 512 * 2**20
 """One input file (a whole leaderboard file is a few MB; a month of spend logs may be hundreds)."""
-MAX_CSV_FIELD = 16 * 2**20
-"""One CSV cell (Langfuse and LiteLLM exports put whole JSON documents in a cell)."""
+MAX_LINE_CHARS = 16 * 2**20
+"""One JSON line or CSV cell (Langfuse and LiteLLM exports may hold a whole conversation in one)."""
 SHOWN = 60
 
 
@@ -89,40 +90,11 @@ def decode(source: Source) -> str:
         raise InputError(
             f"a file of {len(source.data):,} bytes", file=source.name, expected=f"at most {MAX_FILE_BYTES:,} bytes"
         )
-    try:
-        return source.data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = source.data[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"not UTF-8 text (byte 0x{source.data[exc.start]:02x} at offset {exc.start})",
-            file=source.name,
-            line=line,
-            expected="a UTF-8 file",
-        ) from None
+    return safe_json.decode_text(source.data, source.name)
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"the key {key[:SHOWN]!r} twice in one object")
-        out[key] = value
-    return out
-
-
-def _float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"a number too large to be finite ({text[:SHOWN]})")
-    return value
-
-
-def _constant(name: str) -> float:
-    raise ValueError(f"{name}, which is not a JSON number")
-
-
-_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_float=_float, parse_constant=_constant)
 _SPACE = re.compile(r"[ \t\r\n]*")
+_DECODER = safe_json.DECODER
 
 
 def _problem(exc: Exception) -> str:
@@ -135,10 +107,16 @@ def _problem(exc: Exception) -> str:
 
 def loads(text: str, name: str, line: int | None = None) -> Any:
     """One JSON document; any problem is an ``InputError`` naming the file (and line)."""
+    return safe_json.loads(text, name, line=line, max_chars=MAX_FILE_BYTES)
+
+
+def _line(text: str, name: str, number: int) -> Any:
+    if len(text) > MAX_LINE_CHARS:
+        return Bad(f"a line of {len(text):,} characters", expected=f"at most {MAX_LINE_CHARS:,} characters per line")
     try:
-        return _DECODER.decode(text)
-    except (ValueError, RecursionError) as exc:
-        raise InputError(_problem(exc), file=name, line=line) from None
+        return safe_json.loads(text, name, line=number, max_chars=MAX_LINE_CHARS)
+    except InputError as exc:
+        return Bad(exc.message, expected="one JSON object per line")
 
 
 def records(source: Source, text: str | None = None) -> Iterator[tuple[int, Any]]:
@@ -152,20 +130,17 @@ def records(source: Source, text: str | None = None) -> Iterator[tuple[int, Any]
     if text.startswith("[", start):
         yield from _array(text, start, source.name)
         return
-    try:  # a whole document (pretty-printed JSON) or, failing that, one document per line
-        whole, end = _DECODER.raw_decode(text, start)
-        if _SPACE.match(text, end).end() == len(text):  # type: ignore[union-attr]
-            yield text.count("\n", 0, start) + 1, whole
-            return
-    except (ValueError, RecursionError):
-        pass
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
+    if text.startswith("{", start) and "\n" in text.strip():  # a pretty-printed document, or JSON Lines
         try:
-            yield number, _DECODER.decode(line)
-        except (ValueError, RecursionError) as exc:
-            yield number, Bad(_problem(exc), expected="one JSON object per line")
+            whole, end = _DECODER.raw_decode(text, start)
+            if _SPACE.match(text, end).end() == len(text):  # type: ignore[union-attr]
+                yield text.count("\n", 0, start) + 1, whole
+                return
+        except (ValueError, RecursionError):
+            pass
+    for number, line in safe_json.lines(text):
+        if line.strip():
+            yield number, _line(line, source.name, number)
 
 
 def _array(text: str, pos: int, name: str) -> Iterator[tuple[int, Any]]:
@@ -190,21 +165,19 @@ def _array(text: str, pos: int, name: str) -> Iterator[tuple[int, Any]]:
 def csv_records(source: Source, text: str | None = None) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, row) of a CSV file with a header; the line is where the row starts, as an editor shows it."""
     text = decode(source) if text is None else text
-    old = csv.field_size_limit(MAX_CSV_FIELD)
+    names, dropped = safe_csv.header(text, source.name)
+    old = csv.field_size_limit(MAX_LINE_CHARS)
     try:
-        reader = csv.DictReader(io.StringIO(text))
-        last = 1
-        try:
-            for row in reader:
-                start, last = last + 1, reader.line_num
-                if None in row:
-                    raise InputError(
-                        "more fields than the header has", file=source.name, line=start, expected="one per column"
-                    )
-                if any((v or "").strip() for v in row.values()):
-                    yield start, {k.strip(): v for k, v in row.items() if k is not None}
-        except csv.Error as exc:
-            raise InputError(f"malformed CSV ({exc})", file=source.name, line=last + 1) from None
+        for start, record in safe_csv.records(text, source.name):
+            record = safe_csv.trim(record, len(names), dropped)
+            if len(record) > len(names):
+                raise InputError(
+                    f"{len(record)} fields where the header has {len(names)}",
+                    file=source.name,
+                    line=start,
+                    expected="the same number of fields on every line",
+                )
+            yield start, dict(zip(names, record, strict=False))
     finally:
         csv.field_size_limit(old)
 
@@ -239,9 +212,9 @@ def cell_json(value: Any, field: str) -> Any:
     if not value.strip():
         return None
     try:
-        return _DECODER.decode(value)
-    except (ValueError, RecursionError) as exc:
-        raise Bad(_problem(exc), field=field, found=value, expected="JSON") from None
+        return safe_json.loads(value, "cell", max_chars=MAX_LINE_CHARS)
+    except InputError as exc:
+        raise Bad(exc.message, field=field, found=value, expected="JSON") from None
 
 
 def dig(data: Any, path: str) -> Any:

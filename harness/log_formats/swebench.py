@@ -92,8 +92,11 @@ def _board(name: str, index: int, board: dict[str, Any], log: Log) -> list[dict[
             if not details:
                 without += 1
                 continue
-            out.extend(_submission(sub, where, board_name, titles, name))
+            out.extend(_submission(sub, board_name, titles, name))
         except Bad as exc:
+            # Field paths stay short (messages are bounded); the message says which submission.
+            title = sub.get("name") if isinstance(sub, dict) else None
+            exc.message = f"{where} ({str(title)[:40]!r}): {exc.message}" if title else f"{where}: {exc.message}"
             log.bad.append((name, None, exc))
     if not out and not log.bad:
         raise InputError(f"leaderboard {board_name!r} has no per-instance results", file=name)
@@ -104,8 +107,8 @@ def _board(name: str, index: int, board: dict[str, Any], log: Log) -> list[dict[
     return out
 
 
-def _submission(sub: dict[str, Any], where: str, board: str, titles: list[Any], name: str) -> list[dict[str, Any]]:
-    title = text_field(sub.get("name"), f"{where}.name", required=True)
+def _submission(sub: dict[str, Any], board: str, titles: list[Any], name: str) -> list[dict[str, Any]]:
+    title = text_field(sub.get("name"), "name", required=True)
     assert title is not None
     label = title if titles.count(title) == 1 else f"{title} [{sub.get('folder')}]"
     tags = arr(sub.get("tags"))
@@ -116,15 +119,13 @@ def _submission(sub: dict[str, Any], where: str, board: str, titles: list[Any], 
         try:
             date.fromisoformat(str(day))
         except ValueError:
-            raise Bad("not a date", field=f"{where}.date", found=day, expected="YYYY-MM-DD") from None
+            raise Bad("not a date", field="date", found=day, expected="YYYY-MM-DD") from None
     details = sub["per_instance_details"]
     if not isinstance(details, dict):
-        raise Bad(
-            "not an object", field=f"{where}.per_instance_details", found=details, expected="instance id -> {...}"
-        )
+        raise Bad("not an object", field="per_instance_details", found=details, expected="instance id -> {...}")
     rows = []
     for instance, detail in details.items():
-        at = f"{where}.per_instance_details[{instance!r}]"
+        at = f"per_instance_details[{instance!r}]"
         if not isinstance(detail, dict):
             raise Bad("not an object", field=at, found=detail, expected="{resolved, cost, api_calls}")
         resolved = detail.get("resolved")

@@ -31,7 +31,8 @@ def fixture(name: str) -> tuple[str, bytes]:
 
 
 def captions(at: AppTest) -> str:
-    return "\n".join(c.value for c in at.caption)
+    """The page's captions as read (uploaded names and notes are shown as literal text, escaped)."""
+    return "\n".join(c.value for c in at.caption).replace("\\", "")
 
 
 def table(at: AppTest):

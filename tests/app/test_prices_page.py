@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+from rendered import plain
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -18,12 +20,18 @@ def open_prices() -> AppTest:
     return at.switch_page("app_pages/prices.py").run()
 
 
-def test_prices_page_lists_snapshot_with_its_age() -> None:
+def frame_with(at: AppTest, column: str) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_prices_page_lists_the_layers_with_their_ages() -> None:
     at = open_prices()
     assert not at.exception
     assert at.title[0].value == "Prices"
-    assert "genai-prices" in at.markdown[0].value
-    assert "days" in at.markdown[0].value
+    layers = at.markdown[1].value
+    assert "dated corrections" in layers
+    assert "genai-prices 0.2.3 bundled snapshot" in layers and "days before today" in layers
+    assert "LiteLLM 1.110.2 price map of 2026-11-20" in layers
     listing = price_listing(at)
     assert {"provider", "model", "input_mtok", "output_mtok", "source", "as_of"} <= set(listing.columns)
     assert len(listing) > 1000
@@ -54,6 +62,32 @@ def test_refresh_failure_is_shown_not_raised(monkeypatch) -> None:
     assert "network unreachable" in at.error[0].value
 
 
+def test_staleness_of_the_prices_in_use() -> None:
+    at = open_prices()
+    aged = frame_with(at, "age_days").set_index("model")
+    # The bundled data's gpt-5 runs are priced at genai-prices' gpt-5 price, last changed 2026-08-31;
+    # its o3 runs (June 2025) at a dated correction checked 2026-11-25.
+    assert (aged.loc["gpt-5", "layer"], aged.loc["gpt-5", "checked_on"]) == ("genai-prices", "2026-08-31")
+    assert (aged.loc["o3", "layer"], aged.loc["o3", "checked_on"]) == ("correction", "2026-11-25")
+
+
+def test_disagreements_and_using_the_other_price() -> None:
+    at = open_prices()
+    found = frame_with(at, "other_layer")
+    assert len(found) > 5
+    deepseek = found[(found["provider"] == "deepseek") & (found["model"] == "deepseek-chat")].iloc[0]
+    assert (deepseek["output_mtok"], deepseek["other_output_mtok"]) == (1.10, 0.42)
+
+
+def test_one_model_s_prices_by_layer() -> None:
+    at = open_prices()
+    at.text_input(key="history_model").set_value("deepseek/deepseek-chat").run()
+    history = frame_with(at, "daily window")
+    assert history["layer"].iloc[0] == "correction"
+    assert {"correction", "genai-prices", "litellm"} <= set(history["layer"])
+    assert "2025-09-29 to 2026-04-24" in set(history["period"])
+
+
 def test_custom_sheet_upload_and_bad_sheet() -> None:
     at = open_prices()
     header = b"provider,model,input_mtok,output_mtok,source,checked_on\n"
@@ -67,4 +101,4 @@ def test_custom_sheet_upload_and_bad_sheet() -> None:
     at.file_uploader(key="price_sheet").set_value(("bad.csv", bad, "text/csv")).run()
     assert not at.exception
     assert "bad.csv" in at.error[0].value
-    assert "input_mtok" in at.error[0].value
+    assert "input_mtok" in plain(at.error[0].value)

@@ -14,6 +14,13 @@ Faults: a prompt is *faulty* when ``crc32(prompt) % 100 < fault_percent``; its f
 later ones a normal answer. Kinds: ``429`` (with ``Retry-After``), ``500``, ``slow`` (answer
 after ``slow_s``), ``malformed`` (a 200 whose body is not JSON), ``drop`` (close the
 connection without a response). ``always_fail`` prompts get 500 on every request.
+
+Hostile replies: ``hostile`` maps a prompt to a kind of reply a misbehaving endpoint may send:
+``echo_key`` (the request's Authorization header inside the reply), ``inf_usage`` (``Infinity``
+tokens), ``huge_usage`` (1e23 tokens), ``fraction_usage`` (10.5 tokens), ``big_int_usage``
+(2^64 tokens), ``not_object`` (a JSON array), ``deep`` (nesting 10,000 levels), ``long_number``
+(a 5,000-digit number), ``bad_choices`` (``choices`` a string), ``redos`` (a reply that makes
+``(a+)+$``-style patterns backtrack).
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ class Config:
     usage_style: str = "openai"
     """``openai``, ``deepseek`` (``prompt_cache_hit_tokens``), ``openrouter`` (adds ``cost``) or ``none``."""
     always_fail: frozenset[str] = frozenset()
+    hostile: dict[str, str] = field(default_factory=dict)
 
 
 def _hash(text: str) -> int:
@@ -83,6 +91,31 @@ def usage_block(config: Config, prompt_chars: int, reply: str) -> dict | None:
     if config.usage_style == "openrouter":
         usage["cost"] = 0.0001
     return usage
+
+
+def hostile_body(kind: str, headers: dict[str, str], reply: str) -> bytes:
+    """The body of a misbehaving endpoint's 200 reply (see the module docstring)."""
+    usage = '{"prompt_tokens": 10, "completion_tokens": 3}'
+    content = json.dumps(reply)
+    if kind == "echo_key":
+        content = json.dumps(f"you sent: {headers.get('authorization', '')}; {reply}")
+    elif kind == "redos":
+        content = json.dumps("a" * 5000 + "!")
+    usages = {
+        "inf_usage": '{"prompt_tokens": Infinity, "completion_tokens": 3}',
+        "huge_usage": '{"prompt_tokens": 1e23, "completion_tokens": 3}',
+        "fraction_usage": '{"prompt_tokens": 10.5, "completion_tokens": 3}',
+        "big_int_usage": '{"prompt_tokens": 18446744073709551616, "completion_tokens": 3}',
+        "long_number": '{"prompt_tokens": ' + "9" * 5000 + ', "completion_tokens": 3}',
+    }
+    if kind == "not_object":
+        return b"[1, 2, 3]"
+    if kind == "deep":
+        return ("[" * 10000 + "]" * 10000).encode()
+    if kind == "bad_choices":
+        return b'{"choices": "none", "usage": {"prompt_tokens": 1, "completion_tokens": 1}}'
+    body = '{"choices": [{"index": 0, "message": {"role": "assistant", "content": ' + content + "}}], "
+    return (body + '"usage": ' + usages.get(kind, usage) + "}").encode()
 
 
 def _response(status: int, body: bytes, content_type: str = "application/json", extra: str = "") -> bytes:
@@ -213,6 +246,10 @@ class FakeServer:
         reply = config.answers.get(prompt, "I don't know.")
         prompt_chars = sum(len(m.get("content", "")) for m in messages)
         usage = usage_block(config, prompt_chars, reply)
+        if prompt in config.hostile:
+            writer.write(_response(200, hostile_body(config.hostile[prompt], headers, reply)))
+            await writer.drain()
+            return True
         if request.get("stream"):
             await self._stream(writer, reply, usage)
             return True

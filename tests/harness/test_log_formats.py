@@ -73,8 +73,8 @@ def test_swebench_malformed_names_the_field() -> None:
     doc["leaderboards"][0]["results"][0]["per_instance_details"]["demo__demo-0002"]["resolved"] = "yes"
     message = error([text_source("lb.json", json.dumps(doc))], fmt="swebench")
     assert message == (
-        "lb.json, field 'leaderboards[0].results[0].per_instance_details['demo__demo-0002'].resolved': "
-        "not true/false (found 'yes'); expected true or false"
+        "lb.json, field 'per_instance_details['demo__demo-0002'].resolved': leaderboards[0].results[0] "
+        "('Example Model A (2026-01-01)'): not true/false (found 'yes'); expected true or false"
     )
     assert "not a SWE-bench leaderboards file" in error([source("eee_aggregate.json")], fmt="swebench")
 
@@ -129,7 +129,7 @@ def eee_line(sample: str, correct: bool, **changes) -> dict:
             eee_line("s2", True, token_usage={"input_tokens": "lots", "output_tokens": 1, "total_tokens": 2}),
             "x.jsonl, line 2, field 'token_usage.input_tokens': not a number (found 'lots')",
         ),
-        ("{oops", "x.jsonl, line 2: not valid JSON (Expecting property name enclosed in double quotes)"),
+        ("{oops", "x.jsonl, line 2: not valid JSON (Expecting property name enclosed in double quotes at column 2)"),
         ({"model": "m", "task_id": "t", "success": True}, "x.jsonl, line 2, field 'sample_id': not an EEE"),
     ],
 )
@@ -498,7 +498,7 @@ def test_skip_bad_imports_the_rest_and_lists_them() -> None:
     result = import_sources([text_source("x.jsonl", lines)], LogOptions("eee", skip_bad=True))
     assert [r["task_id"] for r in result.records] == ["s1"]
     assert [(line, why) for _, line, why in result.skipped] == [
-        (2, "not valid JSON (Expecting property name enclosed in double quotes)"),
+        (2, "not valid JSON (Expecting property name enclosed in double quotes at column 2)"),
         (3, "not true/false"),
     ]
     assert "(2 bad records; --skip-bad imports the rest)" in error([text_source("x.jsonl", lines)], fmt="eee")

@@ -113,7 +113,10 @@ def test_kill_9_then_resume_gives_each_attempt_once(tmp_path: Path) -> None:
             (run_id,) = db.execute("SELECT run_id FROM runs").fetchone()
         requests_before = server.requests
         done = subprocess.run(
-            [sys.executable, "-m", "tokenomics", "measure", "--resume", run_id, "--out", str(store)],
+            [
+                *(sys.executable, "-m", "tokenomics", "measure", "--resume", run_id, "--out", str(store)),
+                *("--base-url", server.base_url),  # the key goes where the command line says, not the store
+            ],
             cwd=ROOT,
             env={**env, "OPENAI_API_KEY": KEY},
             capture_output=True,
@@ -184,7 +187,9 @@ def test_api_key_never_leaks(tmp_path: Path) -> None:
         )
     assert run.returncode == 0, run.stderr
     assert "request errors" in run.stdout
-    assert "HTTP 404" in wrong.stdout
+    # A wrong endpoint fails before a run is created, with exit 2 and the reason.
+    assert wrong.returncode == 2
+    assert "the endpoint did not answer a first request: HTTP 404" in wrong.stderr
     exports = []
     for name in ("all.csv", "all.jsonl"):
         subprocess.run(

@@ -142,12 +142,12 @@ def test_store_reads_as_measurements(tmp_path: Path, server: FakeServer, tasks_f
 
 def test_unknown_run_and_missing_store_are_input_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such store file"):
-        Store(tmp_path / "nope.sqlite", create=False)
+        Store(tmp_path / "nope.sqlite", write=False)
     with Store(tmp_path / "empty.sqlite") as store:
         with pytest.raises(InputError, match="no run 'x' in the store"):
             store.run("x")
         with pytest.raises(InputError, match="the store holds no runs"):
             export(store, None, "csv")
     (tmp_path / "junk.sqlite").write_bytes(b"this is not a database at all" * 100)
-    with pytest.raises(InputError, match="not a usable store"):
+    with pytest.raises(InputError, match="not an SQLite file"):
         Store(tmp_path / "junk.sqlite")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from genai_prices import extract_usage
 
-from harness.usage import Usage, anthropic_usage, openai_usage, reply_text
+from harness.usage import Usage, UsageError, anthropic_usage, openai_usage, reply_text
 
 OPENAI = {
     "model": "gpt-4o",
@@ -45,14 +45,32 @@ OPENAI = {
         ),
         # Moonshot: cached_tokens directly under usage.
         ({"prompt_tokens": 80, "completion_tokens": 8, "cached_tokens": 64}, Usage(80, 64, None, 8, None)),
-        # Nonsense counts are unknown, never negative or boolean.
-        ({"prompt_tokens": -1, "completion_tokens": True, "cost": "free"}, Usage()),
         # null details (vLLM sends them) are simply absent.
         ({"prompt_tokens": 7, "completion_tokens": 2, "prompt_tokens_details": None}, Usage(7, None, None, 2, None)),
     ],
 )
 def test_openai_compatible_variants(usage: dict, expected: Usage) -> None:
     assert openai_usage({"usage": usage}) == expected
+
+
+@pytest.mark.parametrize(
+    ("usage", "words"),
+    [
+        ({"prompt_tokens": -1, "completion_tokens": 2}, "prompt_tokens is -1"),
+        ({"prompt_tokens": 1, "completion_tokens": True}, "completion_tokens is not a number"),
+        ({"prompt_tokens": 1, "completion_tokens": 2, "cost": "free"}, "cost is not a number"),
+        ({"prompt_tokens": float("inf"), "completion_tokens": 2}, "prompt_tokens is inf"),
+        ({"prompt_tokens": float("nan"), "completion_tokens": 2}, "prompt_tokens is nan"),
+        ({"prompt_tokens": 1e23, "completion_tokens": 2}, "prompt_tokens is 1e+23, above"),
+        ({"prompt_tokens": 2**64, "completion_tokens": 2}, "prompt_tokens is 1.84e+19, above"),
+        ({"prompt_tokens": 10.5, "completion_tokens": 2}, "not a whole number"),
+        ({"prompt_tokens": 1, "completion_tokens": 2, "cost": 1e300}, "not a plausible USD amount"),
+    ],
+)
+def test_nonsense_usage_is_an_error_never_a_silent_unknown(usage: dict, words: str) -> None:
+    """Negative, boolean, non-finite, fractional or absurd counts cannot be true: the attempt says so."""
+    with pytest.raises(UsageError, match=words.replace("+", r"\+").replace(".", r"\.")):
+        openai_usage({"usage": usage})
 
 
 def test_no_usage_block() -> None:

@@ -1,0 +1,46 @@
+"""Which lab made a model, where it is based, and whether its weights are open.
+
+The table (``data/model_origins.csv``) is one row per model family with a case-insensitive
+regular expression; the first row whose pattern matches wins, so specific rows come before
+generic ones (``gpt-oss`` before ``gpt-``, ``gemma`` before ``gemini``). A model is matched by
+its label first (with an architect's ``" + editor"`` suffix removed), then by its model id.
+
+>>> table = pd.DataFrame({"match_pattern": ["gpt-oss", "gpt-", "deepseek"], "family": ["gpt-oss", "GPT", "DeepSeek"],
+...     "vendor": ["OpenAI", "OpenAI", "DeepSeek"], "origin": ["Western", "Western", "CN"],
+...     "open_weights": [True, False, True]})
+>>> match_origins(pd.Series(["gpt-oss-120b (high)", "DeepSeek R1 + claude", "acme-1"]),
+...     pd.Series(["openrouter/openai/gpt-oss-120b", "r1", "acme/acme-1"]), table)["origin"].tolist()
+['Western', 'CN', 'unknown']
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+ORIGIN_COLUMNS = ["family", "vendor", "origin", "open_weights"]
+
+
+def match_origins(labels: pd.Series, model_ids: pd.Series, table: pd.DataFrame) -> pd.DataFrame:
+    """Per model: family, vendor, origin (``CN``, ``Western``, ``unknown``...) and ``open_weights``.
+
+    ``open_weights`` is NaN (unknown) for a model no row matches.
+    """
+    names = labels.fillna("").astype(str).str.split(" + ", n=1, regex=False).str[0]
+    ids = model_ids.fillna("").astype(str)
+    chosen = np.full(len(labels), -1, dtype=np.int64)
+    patterns = [re.compile(str(p), re.IGNORECASE) for p in table["match_pattern"]]
+    for candidates in (names, ids):
+        # Patterns are tried on the distinct names only: a measurement set has few models.
+        codes, distinct = pd.factorize(candidates)
+        first = np.array([next((i for i, rx in enumerate(patterns) if rx.search(n)), -1) for n in distinct])
+        hit = first[codes] if len(distinct) else np.full(len(candidates), -1)
+        chosen = np.where(chosen < 0, hit, chosen)
+    known = chosen >= 0
+    out = pd.DataFrame(index=labels.index)
+    for col in ORIGIN_COLUMNS:
+        values = table[col].to_numpy(dtype=object)[np.where(known, chosen, 0)]
+        out[col] = np.where(known, values, "unknown" if col == "origin" else (np.nan if col == "open_weights" else ""))
+    return out
