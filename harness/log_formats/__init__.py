@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import PurePath
 from typing import Any
 
@@ -19,6 +20,9 @@ from harness.log_formats import eee, harbor, langfuse, litellm, openrouter, otlp
 from harness.log_formats._read import Bad, Log, Source, csv_records, decode, is_csv, records
 from harness.log_formats.options import LogOptions
 from tokenomics.errors import InputError
+
+DETECT_RECORDS = 5
+"""Records looked at to recognise a file."""
 
 Reader = Callable[[list[Source], LogOptions, Log], list[dict[str, Any]]]
 
@@ -177,16 +181,13 @@ def detect(source: Source) -> str | None:
         except InputError:
             return None
         return _kind(first[1]) if first else None
-    try:
-        first_record = next(iter(records(source, text)), None)
+    try:  # the first record that parses: a bad first line is the import's to report, not a reason to guess
+        found = next((v for _, v in islice(records(source, text), DETECT_RECORDS) if not isinstance(v, Bad)), None)
     except InputError:
         return None
-    if first_record is None:
-        return None
-    value = first_record[1]
-    if isinstance(value, list):
-        value = value[0] if value else None
-    return _kind(value)
+    if isinstance(found, list):
+        found = found[0] if found else None
+    return _kind(found)
 
 
 def convert(source: Source, results: dict[str, bool] | None = None) -> ImportResult | None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inputs import safe_csv, safe_json
+from inputs.limits import current
 from tokenomics.errors import InputError
 
 MAX_FILE_BYTES = 512 * 2**20
@@ -24,6 +25,9 @@ MAX_FILE_BYTES = 512 * 2**20
 MAX_LINE_CHARS = 16 * 2**20
 """One JSON line or CSV cell (Langfuse and LiteLLM exports may hold a whole conversation in one)."""
 SHOWN = 60
+BIGGEST_AMOUNT = 1e12
+"""Dollars or milliseconds of one call past which a value is a typo or an attempt to overflow; the
+loader applies the stated per-attempt bounds (``inputs.limits``) to what the import writes."""
 
 
 @dataclass(frozen=True)
@@ -259,8 +263,15 @@ def count(value: Any, field: str, *, nullable: bool = True) -> int | None:
             number = float(str(value).strip())
         except ValueError:
             raise Bad("not a number", field=field, found=value, expected="a whole number >= 0") from None
-    if not math.isfinite(number) or number < 0 or number != int(number) or number > 1e15:
+    if not math.isfinite(number) or number < 0 or number != int(number):
         raise Bad("not a token count", field=field, found=value, expected="a whole number >= 0")
+    bound = current().max_tokens_per_attempt
+    if number > bound:
+        raise Bad(
+            f"{number:.3g} tokens, above the {bound:.3g} an attempt may plausibly use",
+            field=field,
+            expected="a plausible count (TOKENOMICS_MAX_TOKENS_PER_ATTEMPT raises the bound)",
+        )
     return int(number)
 
 
@@ -276,6 +287,8 @@ def amount(value: Any, field: str) -> float | None:
         raise Bad("not a number", field=field, found=value, expected="a number >= 0") from None
     if not math.isfinite(number) or number < 0:
         raise Bad("not a non-negative number", field=field, found=value, expected="a number >= 0")
+    if number > BIGGEST_AMOUNT:
+        raise Bad(f"{number:.3g}, beyond any plausible cost or time", field=field, expected="a plausible value")
     return number
 
 

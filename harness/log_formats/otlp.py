@@ -15,6 +15,7 @@ resource.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
@@ -39,6 +40,8 @@ PROVIDERS = {
     "ibm.watsonx.ai": "",
 }
 TRACE = "traceId"
+MAX_DURATION_NS = 1e18
+"""About 30 years: past it a span's duration is garbage, not a time."""
 
 
 def is_otlp(record: Any) -> bool:
@@ -132,6 +135,19 @@ def _clickhouse_time(value: Any) -> float | None:
         raise Bad("not a time", field="Timestamp", found=value, expected="YYYY-MM-DD hh:mm:ss.fffffffff") from None
 
 
+def _duration(value: Any) -> float | None:
+    """``Duration`` in nanoseconds (a number, or text in some dumps); None when absent."""
+    if value is None or value == "":
+        return None
+    try:
+        nanos = float(value)
+    except (TypeError, ValueError):
+        nanos = math.nan
+    if isinstance(value, bool) or not math.isfinite(nanos) or nanos < 0 or nanos > MAX_DURATION_NS:
+        raise Bad("not a duration in nanoseconds", field="Duration", found=value, expected="a whole number >= 0")
+    return nanos
+
+
 def _span_clickhouse(row: dict[str, Any]) -> dict[str, Any]:
     attrs = row.get("SpanAttributes")
     if not isinstance(attrs, dict):
@@ -139,7 +155,7 @@ def _span_clickhouse(row: dict[str, Any]) -> dict[str, Any]:
             "not a map", field="SpanAttributes", found=attrs, expected="an object (export with FORMAT JSONEachRow)"
         )
     start = _clickhouse_time(row.get("Timestamp"))
-    duration = count(row.get("Duration"), "Duration")
+    duration = _duration(row.get("Duration"))
     names = arr(row.get("Events.Name"))
     event_attrs = arr(row.get("Events.Attributes"))
     return {
