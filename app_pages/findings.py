@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from inputs.datasets import measurement_datasets
 from reports.findings import findings_csv, findings_figure, ordered, overview
+from tokenomics.compare import eligible
 from ui.data import price_sources, today
 from ui.findings import RUN_DATE, TODAY, findings_of
 from ui.safe import md
@@ -48,10 +48,9 @@ dataset_id = left.radio(
 info = next(d for d in datasets if d.id == dataset_id)
 base = findings_of(dataset_id, (), haircut, price_date)
 summary = base.comparison.summary
-western = summary[
-    (base.origins["origin"].reindex(summary["model"]).to_numpy() == "Western")
-    & np.isfinite(summary["cost_per_success"].to_numpy(dtype=float))
-]
+# References a user may choose: Western models whose cost per solved task stands (eligible: known, and the run
+# passed the plausibility check).
+western = summary[(base.origins["origin"].reindex(summary["model"]).to_numpy() == "Western") & eligible(summary)]
 reference = st.selectbox(
     "Reference model",
     [DEFAULT_REFERENCE, *western.sort_values("success_rate", ascending=False)["model"]],
