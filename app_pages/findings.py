@@ -87,6 +87,8 @@ table = found[
         "verdict",
         "interval_method",
         "token_mix",
+        "cost_basis",
+        "reference_cost_basis",
         "haircut",
         "model_note",
     ]
