@@ -219,6 +219,21 @@ with results:
         money(float(top["monthly_total"]), cur) if scenario.tasks_per_month > 0 else "set a volume",
         help="Tasks per month x (cost per task + unsolved share x failure cost).",
     )
+    beyond = ranked[ranked["p_solved_if_independent"].notna()]
+    if not beyond.empty:
+        # The data cannot say what retries past its samples per task bring: both bounds, not one figure.
+        st.warning(
+            f"{scenario.max_attempts} attempts exceed the samples per task of {len(beyond)} model(s): the data "
+            "cannot say what the extra tries bring. P(solved) with no gain from retrying past the samples, and if "
+            "tries were independent at the model's overall rate: "
+            + md(
+                "; ".join(
+                    f"{m}: {lo:.1%}-{hi:.1%}"
+                    for m, lo, hi in beyond[["model", "p_solved_no_gain", "p_solved_if_independent"]].head(5).values
+                )
+            ),
+            icon=":material/warning:",
+        )
     if content.notes:
         st.caption("Crossovers: how far prices must move before the cheapest single model loses its place.")
     for sentence in content.notes:

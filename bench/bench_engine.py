@@ -110,7 +110,9 @@ def genai_sample(folder: Path, rows: int) -> float:
     path = folder / f"sample_{rows}.parquet"
     sample.to_parquet(path, index=False)
     genai_only = PriceSources(get_snapshot())
-    comparison, _ = compare_files([path], genai_only, today=bench_pricing.TODAY, options=CompareOptions(resamples=10))
+    [(_, comparison)], _ = compare_files(
+        [path], genai_only, today=bench_pricing.TODAY, options=CompareOptions(resamples=10)
+    )
     totals, _ = bench_pricing.loop_calc_price(list(range(rows)), {k: v.tolist() for k, v in data.items()})
     worst = 0.0
     for _, model in dict.fromkeys(bench_pricing.MODELS):

@@ -15,7 +15,7 @@ import pandas as pd
 from inputs.bundled import aider_polyglot
 from measurements.load import combine, read_measurements
 from pricing.book import PriceSources, default_sources
-from pricing.comparison import Comparison, compare_measurements
+from pricing.comparison import Comparison, compare_measurements, split_datasets
 from pricing.custom import CustomPrice
 from tokenomics.compare import CompareOptions
 from tokenomics.errors import InputError
@@ -64,7 +64,7 @@ def use_engine(paths: Sequence[str | Path] | None, engine: str) -> bool:
     return total > ENGINE_BYTES
 
 
-def comparison_of(
+def comparisons(
     paths: Sequence[str | Path] | None,
     custom: Sequence[CustomPrice],
     options: CompareOptions,
@@ -72,21 +72,24 @@ def comparison_of(
     as_of: date | None = None,
     refresh: bool = False,
     engine: str = "auto",
-) -> Comparison:
-    """The comparison of measurement files (default: the bundled leaderboard), priced by the engine
-    ``use_engine`` picks; notes on the files go to stderr."""
+) -> list[tuple[str, Comparison]]:
+    """One comparison per dataset of the measurement files (default: the bundled leaderboard), priced
+    by the engine ``use_engine`` picks; notes on the files go to stderr."""
     sources = price_sources(refresh)
     if use_engine(paths, engine):
         from engine.run import compare_files  # DuckDB and Ibis load only for large files
 
         assert paths is not None
-        comparison, notes = compare_files(paths, sources, custom, as_of=as_of, options=options)
+        results, notes = compare_files(paths, sources, custom, as_of=as_of, options=options)
         for note in notes:
             print(f"note: {note}", file=sys.stderr)
-        return comparison
+        return results
     frame = read_frames(paths)
     check_baseline(options.baseline, set(frame["label"]))
-    return compare_measurements(frame, sources, custom, as_of=as_of, options=options)
+    return [
+        (name, compare_measurements(part, sources, custom, as_of=as_of, options=options))
+        for name, part in split_datasets(frame)
+    ]
 
 
 def check_baseline(baseline: str | None, labels: set[str]) -> None:

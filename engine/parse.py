@@ -39,7 +39,10 @@ CANONICAL_TYPES = {
     "label": "string",
     "model": "string",
     "provider": "string",
+    "dataset": "string",
     "task_id": "string",
+    "editor_model": "string",
+    "token_note": "string",
     "attempts": "int64",
     "successes": "int64",
     **dict.fromkeys(TOKEN_COLUMNS, "float64"),
@@ -145,7 +148,7 @@ def _success(raw: ir.Table, kind: str) -> tuple[ir.BooleanValue, ir.BooleanValue
     return is_true.fill_null(False), missing, ~missing & ~(is_true | is_false).fill_null(False)
 
 
-TEXT_COLUMNS = ("model", "provider", "label", "task_id", "run")
+TEXT_COLUMNS = ("model", "provider", "label", "dataset", "task_id", "run", "editor_model", "token_note")
 
 
 def parsed(raw: ir.Table, layout: Layout) -> ir.Table:
@@ -192,7 +195,7 @@ def canonical(p: ir.Table, layout: Layout) -> ir.Table:
     """The typed rows the pricing needs (``CANONICAL_TYPES``) from ``parsed`` columns."""
     kinds = layout.kinds
     values: dict[str, ir.Value] = {"_row": p._row}
-    for name in ("model", "provider", "label", "task_id"):
+    for name in ("model", "provider", "label", "dataset", "task_id", "editor_model", "token_note"):
         values[name] = p[name] if name in kinds else ibis.null("string")
     for name in (*TOKEN_COLUMNS, "calls", "cost_usd", "latency_s"):
         values[name] = p[name] if name in kinds else ibis.null("float64")

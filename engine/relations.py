@@ -104,7 +104,26 @@ def attach(rows: ir.Table, bands: ir.Table) -> ir.Table:
     )
 
 
-FINE_KEYS = ("label", "task_id", "model", "provider", "price_id", "band_id", "cost_basis")
+def data_note(rows: ir.Table) -> ir.StringValue:
+    """Per row, why its data says its tokens cannot be repriced ("" where it does not).
+
+    ``tokenomics.sums.data_note_terms``: a ``token_note``, else an ``editor_model`` on a row
+    with tokens (an architect/editor pair's tokens are two models').
+    """
+    has_tokens = ibis.or_(*[rows[c].notnull() for c in TOKEN_COLUMNS])
+    pair = (
+        "architect/editor run: its cost includes the editor model "
+        + rows.editor_model
+        + (", which one model's price cannot reprice")
+    )
+    return ibis.cases(
+        (rows.token_note.notnull(), "implausible token counts: " + rows.token_note),
+        (rows.editor_model.notnull() & has_tokens, pair),
+        else_="",
+    )
+
+
+FINE_KEYS = ("dataset", "label", "task_id", "model", "provider", "price_id", "band_id", "cost_basis")
 """The one grouping of the rows: every row of a group has the same unit prices and basis."""
 
 
@@ -222,7 +241,7 @@ def pair_sums(groups: ir.Table) -> ir.Table:
     aggs: dict[str, ir.Value] = {name: groups[name].sum() for name in PAIR_SUMS}
     aggs["first_row"] = groups.first_row.min()
     aggs["last_row"] = groups.last_row.max()
-    return groups.group_by(list(PAIR_KEYS)).aggregate(**aggs)
+    return groups.group_by(["dataset", *PAIR_KEYS]).aggregate(**aggs)
 
 
 def task_sums(groups: ir.Table) -> ir.Table:
@@ -239,11 +258,12 @@ def task_sums(groups: ir.Table) -> ir.Table:
         "cost": known_cost.sum(),
         "cost_usd": known_usd.sum(),
         "cost_missing": f.cost_missing.sum(),
+        "cost_usd_missing": f.cost_usd_missing.sum(),
         **{name: f[name].fill_null(0.0).sum() for name in COST_COMPONENTS},
         "cost_unsplit": ibis.ifelse(f.cost_basis == PRICED, 0.0, f.cost).sum(),
         "first_row": f.first_row.min(),
     }
-    sums = f.group_by(["label", "task_id"]).aggregate(**aggs)
+    sums = f.group_by(["dataset", "label", "task_id"]).aggregate(**aggs)
     # A task with an unknown cost has an unknown unsplit cost (NaN sums stay NaN).
     sums = sums.mutate(cost_unsplit=ibis.ifelse(sums.cost_missing > 0, null, sums.cost_unsplit))
-    return sums.select("label", "task_id", *TASK_SUMS, "first_row")
+    return sums.select("dataset", "label", "task_id", *TASK_SUMS, "first_row")

@@ -25,7 +25,7 @@ from engine.clickhouse import HttpRunner, check_name, describe, parse_source
 from engine.files import open_file
 from engine.mappings import MAPPERS, MappingOptions, results_frame
 from engine.parse import Layout, canonical, parsed
-from engine.relations import attach, coordinates, fine_sums, pair_sums, price_groups, task_sums
+from engine.relations import attach, coordinates, data_note, fine_sums, pair_sums, price_groups, task_sums
 from engine.validate import Where, check, explained
 from inputs.limits import current
 from pricing.book import PriceSources
@@ -33,7 +33,7 @@ from pricing.cells import compile_cells
 from pricing.comparison import Comparison
 from pricing.custom import CustomPrice
 from pricing.overrides import USE_KEYS, prices_in_use_of
-from tokenomics.compare import CompareOptions, summarise_sums
+from tokenomics.compare import CompareOptions, plausibility_of, summarise_sums
 from tokenomics.errors import InputError, clip
 from tokenomics.sums import Sums
 from tokenomics.units import TOKEN_COLUMNS
@@ -72,6 +72,48 @@ def _uses(pairs: pd.DataFrame, ids: pd.DataFrame) -> pd.DataFrame:
     return uses[[*USE_KEYS, "first_row", "last_row"]]
 
 
+def _sums(
+    backend: Backend, rows: ir.Table, bands: ir.Table, epoch_day: tuple[int, int | None], name: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The per-(dataset, label, model, provider, price, basis) and per-(dataset, label, task) sums."""
+    today_day, as_of_day = epoch_day
+    placed = coordinates(rows, backend.epoch_us, today_day=today_day, as_of_day=as_of_day)
+    fine = backend.materialize(name, fine_sums(attach(placed, bands)))
+    groups = price_groups(fine, bands)
+    return backend.execute(pair_sums(groups)), backend.execute(task_sums(groups))
+
+
+def _labels(backend: Backend, rows: ir.Table, layouts: Sequence[Layout]) -> pd.DataFrame:
+    """Per (dataset, label): ``data_note``, ``editor_model`` (``tokenomics.sums.Sums.labels``).
+
+    Read only when some source has the columns they come from; otherwise every note is empty.
+    """
+    if not any("token_note" in lay.kinds or "editor_model" in lay.kinds for lay in layouts):
+        return pd.DataFrame(columns=["dataset", "label", "data_note", "editor_model"])
+    note = data_note(rows)
+    editor = rows.editor_model
+    return backend.execute(
+        rows.group_by(["dataset", "label"]).aggregate(
+            data_note=note.max(), editor_model=editor.argmin(rows._row, where=editor.notnull())
+        )
+    )
+
+
+def _reference(provider: str, model: str) -> str:
+    return model if not provider else f"{provider}/{model}"
+
+
+def _datasets(pairs: pd.DataFrame) -> list[str | None]:
+    """The datasets in the order the rows first name them (``pricing.comparison.split_datasets``)."""
+    firsts = pairs.groupby("dataset", dropna=False, sort=False)["first_row"].min().sort_values(kind="stable")
+    return [None if not isinstance(name, str) else name for name in firsts.index]
+
+
+def _part(frame: pd.DataFrame, dataset: str | None) -> pd.DataFrame:
+    same = frame["dataset"].isna() if dataset is None else frame["dataset"] == dataset
+    return frame[same.to_numpy()].drop(columns="dataset")
+
+
 def compare_parts(
     backend: Backend,
     parts: Sequence[Part],
@@ -82,8 +124,11 @@ def compare_parts(
     today: date | None = None,
     options: CompareOptions | None = None,
     progress: Progress = _silent,
-) -> Comparison:
-    """Check, price and sum the rows of ``parts`` in ``backend``; summarise them in the core."""
+) -> list[tuple[str, Comparison]]:
+    """Check, price and sum the rows of ``parts`` in ``backend``; summarise them in the core.
+
+    One comparison per dataset, in the order the rows first name them: datasets are never pooled.
+    """
     limits = current()
     today = today or datetime.now(tz=UTC).date()
     references: set[tuple[str, str]] = set()
@@ -101,21 +146,48 @@ def compare_parts(
     cells = compile_cells(sorted(references), sources, custom)
     bands = backend.relation("tk_price_bands", cells.bands)
     rows = ibis.union(*each) if len(each) > 1 else each[0]
+    today_day = (today - EPOCH).days
     as_of_day = (as_of - EPOCH).days if as_of is not None else None
-    placed = coordinates(rows, backend.epoch_us, today_day=(today - EPOCH).days, as_of_day=as_of_day)
-    fine = backend.materialize("tk_fine", fine_sums(attach(placed, bands)))
+    pairs, tasks = _sums(backend, rows, bands, (today_day, as_of_day), "tk_fine")
+    labels = _labels(backend, rows, [p.layout for p in parts])
+    own = _sums(backend, rows, bands, (today_day, None), "tk_fine_own") if as_of is not None else None
     progress("summing per model and task", (len(parts) + 1) / (len(parts) + 2))
-    groups = price_groups(fine, bands)
-    pairs = backend.execute(pair_sums(groups))
-    tasks = backend.execute(task_sums(groups))
-    sums = Sums(pairs, tasks, TOKEN_COLUMNS, has_latency=True).ordered()
+    options = options or CompareOptions()
     if as_of is not None:
         # Runs priced at a what-if date are expected to differ from what they cost on their own date.
-        options = replace(options or CompareOptions(), check_repricing=False)
-    summary = summarise_sums(sums, cells.table, options)
-    in_use = prices_in_use_of(_uses(sums.pairs, cells.ids), cells.table)
+        options = replace(options, check_repricing=False)
+    out = []
+    for dataset in _datasets(pairs):
+        sums = _dataset_sums(pairs, tasks, labels, dataset)
+        summary = summarise_sums(sums, cells.table, options)
+        if own is not None:
+            # Plausibility is a property of the data, checked where it can be: at each run's own date.
+            failed = plausibility_of(_dataset_sums(*own, labels, dataset), options)
+            summary["failed_check"] = summary["model"].map(failed).fillna(summary["failed_check"]).astype(bool)
+        in_use = prices_in_use_of(_uses(sums.pairs, cells.ids), cells.table)
+        used = {_reference(str(p), str(m)) for p, m in zip(sums.pairs["provider"], sums.pairs["model"], strict=True)}
+        unpriced = {ref: why for ref, why in cells.unpriced.items() if ref in used}
+        notes = {ref: note for ref, note in cells.notes.items() if ref in used}
+        name = dataset or ""
+        out.append((name, Comparison(summary, None, cells.table, unpriced, in_use, notes, sums)))
     progress("done", 1.0)
-    return Comparison(summary, None, cells.table, cells.unpriced, in_use, cells.notes, sums)
+    return out
+
+
+def _dataset_sums(pairs: pd.DataFrame, tasks: pd.DataFrame, labels: pd.DataFrame, dataset: str | None) -> Sums:
+    """One dataset's sums, as ``tokenomics.sums.measure`` gives them for its rows alone."""
+    own_pairs, own_tasks = _part(pairs, dataset), _part(tasks, dataset)
+    order = own_pairs.groupby("label", sort=False)["first_row"].min()
+    by_label = pd.DataFrame(index=order.index.astype(object))
+    by_label["data_note"] = ""
+    by_label["dataset"] = dataset
+    by_label["editor_model"] = None
+    if not labels.empty:
+        mine = _part(labels, dataset).set_index("label")
+        by_label["data_note"] = mine["data_note"].reindex(by_label.index).fillna("")
+        by_label["editor_model"] = mine["editor_model"].reindex(by_label.index).astype(object)
+    by_label["editor_model"] = by_label["editor_model"].astype(object).where(by_label["editor_model"].notna(), None)
+    return Sums(own_pairs, own_tasks, by_label, TOKEN_COLUMNS, has_latency=True).ordered()
 
 
 def compare_files(
@@ -128,11 +200,9 @@ def compare_files(
     options: CompareOptions | None = None,
     progress: Progress = _silent,
     memory_limit: str | None = None,
-) -> tuple[Comparison, list[str]]:
-    """A comparison of measurement files (CSV, JSON Lines, Parquet) priced in embedded DuckDB.
-
-    Returns the comparison and the notes on the files (ignored columns), like ``read_measurements``.
-    """
+) -> tuple[list[tuple[str, Comparison]], list[str]]:
+    """Measurement files (CSV, JSON Lines, Parquet) priced in embedded DuckDB: one comparison per
+    dataset, and the notes on the files (ignored columns), like ``read_measurements``."""
     backend = DuckDBBackend(memory_limit=memory_limit or os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY)
     try:
         files = [open_file(backend, path, i) for i, path in enumerate(paths)]
@@ -146,10 +216,10 @@ def compare_files(
             for f in files
         ]
         notes = [note for part in parts for note in part.notes]
-        comparison = compare_parts(
+        results = compare_parts(
             backend, parts, sources, custom, as_of=as_of, today=today, options=options, progress=progress
         )
-        return comparison, notes
+        return results, notes
     finally:
         backend.close()
 
@@ -193,8 +263,8 @@ def compare_clickhouse(
     options: CompareOptions | None = None,
     progress: Progress = _silent,
     client: httpx.Client | None = None,
-) -> Comparison:
-    """A comparison of a table on a ClickHouse server, priced and summed on the server."""
+) -> list[tuple[str, Comparison]]:
+    """A table on a ClickHouse server, priced and summed on the server: one comparison per dataset."""
     address = parse_source(source)
     backend = ClickHouseDialect(HttpRunner(address, client))
     part = table_part(

@@ -31,10 +31,21 @@ COMMON: tuple[Column, ...] = (
     Column("model", "text", "model id as the API names it; `provider/model` also works"),
     Column("provider", "text", "provider id as genai-prices spells it (optional: inferred from the model)"),
     Column("label", "text", "name shown in the comparison (default: model); rows with one label are pooled"),
+    Column("dataset", "text", "the dataset (benchmark, task set or log) the row was measured on"),
     *(Column(c, "integer", _TOKEN_DOCS[c]) for c in TOKEN_COLUMNS),
     Column("calls", "integer", "API calls the row sums (long-context tiers are chosen per call)"),
     Column("cost_usd", "count", "observed cost in USD; used when tokens or prices are missing"),
     Column("latency_s", "count", "wall time in seconds"),
+    Column(
+        "editor_model",
+        "text",
+        "a second model the row's cost includes (an architect/editor pair): never repriced with one model's price",
+    ),
+    Column(
+        "token_note",
+        "text",
+        "why the row's token counts cannot be priced (e.g. incomplete): the row is costed from cost_usd",
+    ),
 )
 PER_ATTEMPT: tuple[Column, ...] = (
     *COMMON,

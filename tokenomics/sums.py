@@ -14,7 +14,7 @@ summary; the order of tasks fed to the bootstrap), so every group carries ``firs
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -50,7 +50,17 @@ COUNTS = (
 )
 FLOAT_SUMS = ("cost", "cost_usd", "latency_s", "saving", "extra", *BILL_TERMS)
 PAIR_SUMS = (*COUNTS, *FLOAT_SUMS, *NULLABLE_SUMS)
-TASK_SUMS = ("attempts", "successes", "rows", "cost", "cost_usd", "cost_missing", *COST_COMPONENTS, "cost_unsplit")
+TASK_SUMS = (
+    "attempts",
+    "successes",
+    "rows",
+    "cost",
+    "cost_usd",
+    "cost_missing",
+    "cost_usd_missing",
+    *COST_COMPONENTS,
+    "cost_unsplit",
+)
 """Per (label, task): ``cost`` and ``cost_usd`` are SQL sums (NaN when every row is NaN); the components
 are summed with NaN as 0 and ``cost_unsplit`` is the cost of rows not priced from tokens (a scenario's input)."""
 
@@ -61,6 +71,9 @@ class Sums:
     """``PAIR_KEYS`` + ``PAIR_SUMS`` + ``first_row``/``last_row``, one row per distinct key."""
     tasks: pd.DataFrame
     """``label``, ``task_id``, ``TASK_SUMS``, ``first_row``: one row per (label, task) with a task id."""
+    labels: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["data_note"]))
+    """Per label: ``data_note`` (why its data says its tokens cannot be repriced, "" where it does
+    not; ``data_note_terms``), and the first ``dataset`` and ``editor_model`` where the rows have them."""
     token_columns: tuple[str, ...] = TOKEN_COLUMNS
     """The token columns the rows have (a summary reports ``<column>_per_attempt`` for each)."""
     has_latency: bool = False
@@ -70,7 +83,32 @@ class Sums:
         """Pairs in first-seen order; tasks in first-seen order within each label (ties by name)."""
         pairs = self.pairs.sort_values(["first_row", *PAIR_KEYS], kind="stable", na_position="first")
         tasks = self.tasks.sort_values(["first_row", "label", "task_id"], kind="stable")
-        return Sums(pairs.reset_index(drop=True), tasks.reset_index(drop=True), self.token_columns, self.has_latency)
+        return replace(self, pairs=pairs.reset_index(drop=True), tasks=tasks.reset_index(drop=True))
+
+
+def data_note_terms(costed: pd.DataFrame) -> pd.Series:
+    """Per row, why the data itself says its tokens cannot be repriced ("" where it does not).
+
+    A ``token_note`` (token counts known to be incomplete or implausible) or an ``editor_model``
+    with token counts (an architect/editor pair: two models' tokens, which one model's price
+    cannot reprice). A model's note is the largest of its rows'.
+    """
+    texts = pd.Series("", index=costed.index, dtype=object)
+    if "token_note" in costed.columns:
+        note = costed["token_note"].astype(object)
+        texts = texts.where(note.isna(), "implausible token counts: " + note.fillna("").astype(str))
+    if "editor_model" in costed.columns:
+        # A pair run costed from its published total is fine; only its tokens are unpriceable.
+        has_tokens = costed.reindex(columns=list(TOKEN_COLUMNS)).notna().any(axis=1)
+        editor = costed["editor_model"].astype(object).where(has_tokens)
+        pair = (
+            "architect/editor run: its cost includes the editor model "
+            + editor.fillna("").astype(str)
+            + ", which one model's price cannot reprice"
+        )
+        # A token note already says why; the pair sentence is for runs without one.
+        texts = texts.where(editor.isna() | (texts != ""), pair)
+    return texts
 
 
 def bill_terms(costed: pd.DataFrame, units: dict[str, np.ndarray], request_price: np.ndarray) -> pd.DataFrame:
@@ -196,6 +234,7 @@ def measure(rows: pd.DataFrame, price_table: pd.DataFrame) -> Sums:
             "cost": cost[has_task],
             "cost_usd": cost_usd[has_task],
             "cost_missing": terms["cost_missing"].to_numpy()[has_task],
+            "cost_usd_missing": terms["cost_usd_missing"].to_numpy()[has_task],
             **{c: np.nan_to_num(costed[c].to_numpy(dtype=float))[has_task] for c in COST_COMPONENTS},
             "cost_unsplit": np.where(costed["cost_basis"].astype(str).to_numpy() == PRICED, 0.0, cost)[has_task],
             "first_row": position[has_task],
@@ -213,4 +252,12 @@ def measure(rows: pd.DataFrame, price_table: pd.DataFrame) -> Sums:
     tasks.loc[tasks["cost_missing"] > 0, "cost_unsplit"] = np.nan
     tasks = tasks.reset_index()[["label", "task_id", *TASK_SUMS, "first_row"]]
     tokens = tuple(c for c in TOKEN_COLUMNS if c in costed.columns)
-    return Sums(pairs, tasks, tokens, "latency_s" in costed.columns).ordered()
+    by_label = pd.DataFrame({"data_note": data_note_terms(costed).to_numpy()}, index=keys["label"].to_numpy())
+    for column in ("dataset", "editor_model"):
+        if column in costed.columns:
+            by_label[column] = costed[column].astype(object).to_numpy()
+    labels = by_label.groupby(level=0, sort=False).agg(
+        {"data_note": "max", **{c: "first" for c in by_label.columns if c != "data_note"}}
+    )
+    labels.index = labels.index.astype(object)
+    return Sums(pairs, tasks, labels, tokens, "latency_s" in costed.columns).ordered()

@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.common import check_baseline, comparison_of, parse_date, price_sources, read_text
+import pandas as pd
+
+from cli.common import check_baseline, comparisons, parse_date, price_sources, read_text
 from engine import MAPPINGS
+from inputs.datasets import dataset_path
 from inputs.scenario_file import read_scenario
 from pricing.comparison import Comparison
 from pricing.custom import CustomPrice, load_sheet
-from reports.tables import to_csv, to_json, to_table
-from tokenomics.compare import CompareOptions
+from reports.tables import SORTS, ranked, to_csv, to_json, to_table
+from tokenomics.compare import CompareOptions, cost_of_pass_note
 from tokenomics.errors import InputError
 
 
@@ -49,6 +52,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     source.add_argument("--success-field", metavar="NAME", help="metadata key or attribute holding success (yes/no)")
     source.add_argument("--results", metavar="FILE", help="CSV or JSONL of task_id,success for gateway logs")
     compare.add_argument(
+        "--dataset",
+        action="append",
+        metavar="ID",
+        help="a bundled dataset (repeatable; `tokenomics datasets` lists them); several datasets are compared "
+        "apart, never pooled",
+    )
+    compare.add_argument(
         "--prices", action="append", metavar="FILE", help="custom price sheet, CSV or YAML (repeatable)"
     )
     compare.add_argument(
@@ -56,6 +66,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     compare.add_argument("--baseline", help="model label to compare against (default: the highest success rate)")
     compare.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    compare.add_argument(
+        "--sort",
+        choices=[*SORTS, "input"],
+        default="cost",
+        help="row order: cost per solved task (default, cheapest first), success rate, discount per solved task, "
+        "model, or the data's own order",
+    )
     compare.add_argument("--cost-of-pass", action="store_true", help="add the per-task cost-of-pass column")
     compare.add_argument("--seed", type=int, default=0, help="seed of the task bootstrap (default 0)")
     compare.add_argument("--resamples", type=int, default=2000, help="bootstrap resamples (default 2000)")
@@ -76,7 +93,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     compare.set_defaults(run=run_compare)
 
 
-def _from_clickhouse(args: argparse.Namespace, custom: list[CustomPrice], options: CompareOptions) -> Comparison:
+def _from_clickhouse(
+    args: argparse.Namespace, custom: list[CustomPrice], options: CompareOptions
+) -> list[tuple[str, Comparison]]:
     from engine.mappings import MappingOptions
     from engine.run import compare_clickhouse
 
@@ -84,24 +103,24 @@ def _from_clickhouse(args: argparse.Namespace, custom: list[CustomPrice], option
         raise InputError("--source needs --table", expected="--table NAME")
     if args.measurements:
         raise InputError("--source and --measurements together", expected="one of them")
-    results = None
+    outcomes = None
     if args.results:
         from harness.importers import parse_results
 
-        results = parse_results(read_text(args.results), args.results)
-    result = compare_clickhouse(
+        outcomes = parse_results(read_text(args.results), args.results)
+    results = compare_clickhouse(
         args.source,
         args.table,
         price_sources(args.refresh_prices),
         custom,
         mapping=args.mapping,
         mapping_options=MappingOptions(task_field=args.task_field, success_field=args.success_field),
-        results=results,
+        results=outcomes,
         as_of=args.as_of,
         options=options,
     )
-    check_baseline(args.baseline, set(result.summary["model"]))
-    return result
+    check_baseline(args.baseline, {str(m) for _, r in results for m in r.summary["model"]})
+    return results
 
 
 def run_compare(args: argparse.Namespace) -> str:
@@ -117,24 +136,38 @@ def run_compare(args: argparse.Namespace) -> str:
         prefer_published=prefer == "published",
     )
     if args.source:
-        result = _from_clickhouse(args, custom, options)
+        results = _from_clickhouse(args, custom, options)
     else:
-        result = comparison_of(
-            args.measurements, custom, options, as_of=args.as_of, refresh=args.refresh_prices, engine=args.engine
-        )
-        check_baseline(args.baseline, set(result.summary["model"]))
-    for model, reason in result.unpriced.items():
-        print(
-            f"note: no list price for {model} ({reason}); its observed cost_usd is used if it has one", file=sys.stderr
-        )
-    for note in result.notes.values():
-        print(f"note: {note}", file=sys.stderr)
+        bundled = [dataset_path(d) for d in args.dataset or []]
+        paths = [*bundled, *(args.measurements or [])] or None
+        results = comparisons(paths, custom, options, as_of=args.as_of, refresh=args.refresh_prices, engine=args.engine)
+        check_baseline(args.baseline, {str(m) for _, r in results for m in r.summary["model"]})
+    for _, result in results:
+        if args.cost_of_pass and result.sums is not None and (note := cost_of_pass_note(result.sums.tasks)):
+            print(f"note: {note}", file=sys.stderr)
+        for model, reason in result.unpriced.items():
+            print(
+                f"note: no list price for {model} ({reason}); its observed cost_usd is used if it has one",
+                file=sys.stderr,
+            )
+        for note in result.notes.values():
+            print(f"note: {note}", file=sys.stderr)
     if args.scenario:
         from cli.commands.report import scenario_output
 
-        return scenario_output(result, args.scenario, args.format)
+        if len(results) > 1:
+            raise InputError(
+                f"the measurements hold {len(results)} datasets; a scenario compares one",
+                column="--dataset",
+                column_word="option",
+                expected="one dataset (choose it with --dataset, or give files of one dataset)",
+            )
+        return scenario_output(results[0][1], args.scenario, args.format)
+    summary = pd.concat([ranked(r.summary, args.sort) for _, r in results], ignore_index=True)
     if args.format == "csv":
-        return to_csv(result.summary)
+        return to_csv(summary)
     if args.format == "json":
-        return to_json(result.summary)
-    return to_table(result.summary)
+        return to_json(summary)
+    if len(results) == 1:
+        return to_table(summary)
+    return "\n\n".join(f"dataset {name or '(none)'}:\n{to_table(ranked(r.summary, args.sort))}" for name, r in results)

@@ -70,7 +70,7 @@ def transport(server: ChdbBackend, seen: list[httpx.Request]) -> httpx.MockTrans
 
 def run(server: ChdbBackend, seen: list[httpx.Request], table: str = "attempts"):
     client = httpx.Client(transport=transport(server, seen))
-    return compare_clickhouse(
+    (only,) = compare_clickhouse(
         "clickhouse://clickhouse.internal/logs",
         table,
         default_sources(),
@@ -80,6 +80,7 @@ def run(server: ChdbBackend, seen: list[httpx.Request], table: str = "attempts")
         options=CompareOptions(resamples=100),
         client=client,
     )
+    return only[1]
 
 
 def test_a_table_on_a_server_is_priced_there(server: ChdbBackend, monkeypatch: pytest.MonkeyPatch) -> None:

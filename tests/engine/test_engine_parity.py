@@ -43,7 +43,7 @@ def pandas_path(path: Path, options: CompareOptions = OPTIONS) -> Comparison:
 
 
 def duckdb_path(path: Path, options: CompareOptions = OPTIONS) -> Comparison:
-    comparison, _ = compare_files([path], SOURCES, CUSTOM, today=TODAY, options=options)
+    [(_, comparison)], _ = compare_files([path], SOURCES, CUSTOM, today=TODAY, options=options)
     return comparison
 
 
@@ -64,7 +64,8 @@ def chdb_path(path: Path, options: CompareOptions = OPTIONS) -> Comparison:
         )
         backend.sql(f"INSERT INTO attempts SELECT * FROM file('{path.with_suffix('.rows.parquet')}', Parquet)")
         part = table_part(backend, "attempts", "tokenomics", MappingOptions(order_by="row_number"))
-        return compare_parts(backend, [part], SOURCES, CUSTOM, today=TODAY, options=options)
+        [(_, comparison)] = compare_parts(backend, [part], SOURCES, CUSTOM, today=TODAY, options=options)
+        return comparison
     finally:
         backend.close()
 
@@ -145,7 +146,9 @@ def test_as_of_prices_every_row_on_that_day(files: dict[str, Path]) -> None:
 
     frame = read_measurements(files["csv"]).frame
     reference = compare_measurements(frame, SOURCES, CUSTOM, as_of=date(2025, 7, 1), today=TODAY, options=OPTIONS)
-    comparison, _ = compare_files([files["csv"]], SOURCES, CUSTOM, as_of=date(2025, 7, 1), today=TODAY, options=OPTIONS)
+    [(_, comparison)], _ = compare_files(
+        [files["csv"]], SOURCES, CUSTOM, as_of=date(2025, 7, 1), today=TODAY, options=OPTIONS
+    )
     assert by_model(comparison).at["o3", "total_cost"] == pytest.approx(0.41, rel=1e-9)
     assert_same(reference.summary, comparison.summary)
 
@@ -157,7 +160,7 @@ def test_several_files_keep_their_order(files: dict[str, Path], tmp_path: Path) 
     reference = compare_measurements(
         pd.concat(frames, ignore_index=True), SOURCES, CUSTOM, today=TODAY, options=OPTIONS
     )
-    comparison, _ = compare_files([files["parquet"], second], SOURCES, CUSTOM, today=TODAY, options=OPTIONS)
+    [(_, comparison)], _ = compare_files([files["parquet"], second], SOURCES, CUSTOM, today=TODAY, options=OPTIONS)
     assert_same(reference.summary, comparison.summary)
 
 

@@ -326,7 +326,8 @@ def attempts(backend: ChdbBackend, table: str, mapping: str, options: MappingOpt
 
 def compare(backend: ChdbBackend, table: str, mapping: str, options: MappingOptions, results=None):
     part = table_part(backend, table, mapping, options, results=results)
-    return compare_parts(backend, [part], SOURCES, today=TODAY, options=CompareOptions(resamples=100)).summary
+    [(_, comparison)] = compare_parts(backend, [part], SOURCES, today=TODAY, options=CompareOptions(resamples=100))
+    return comparison.summary
 
 
 def test_langfuse_observations(chdb: ChdbBackend) -> None:
