@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
@@ -30,10 +30,10 @@ from engine.validate import Where, check, explained
 from inputs.limits import current
 from pricing.book import PriceSources
 from pricing.cells import compile_cells
-from pricing.comparison import Comparison
+from pricing.comparison import Comparison, Priced, summarise_priced
 from pricing.custom import CustomPrice
 from pricing.overrides import USE_KEYS, prices_in_use_of
-from tokenomics.compare import CompareOptions, plausibility_of, summarise_sums
+from tokenomics.compare import CompareOptions, plausibility_of
 from tokenomics.errors import InputError, clip
 from tokenomics.sums import Sums
 from tokenomics.units import TOKEN_COLUMNS
@@ -114,7 +114,7 @@ def _part(frame: pd.DataFrame, dataset: str | None) -> pd.DataFrame:
     return frame[same.to_numpy()].drop(columns="dataset")
 
 
-def compare_parts(
+def price_parts(
     backend: Backend,
     parts: Sequence[Part],
     sources: PriceSources,
@@ -122,13 +122,10 @@ def compare_parts(
     *,
     as_of: date | None = None,
     today: date | None = None,
-    options: CompareOptions | None = None,
     progress: Progress = _silent,
-) -> list[tuple[str, Comparison]]:
-    """Check, price and sum the rows of ``parts`` in ``backend``; summarise them in the core.
-
-    One comparison per dataset, in the order the rows first name them: datasets are never pooled.
-    """
+) -> list[tuple[str, Priced]]:
+    """Check, price and sum the rows of ``parts`` in ``backend``: one ``Priced`` per dataset, in the
+    order the rows first name them (datasets are never pooled)."""
     limits = current()
     today = today or datetime.now(tz=UTC).date()
     references: set[tuple[str, str]] = set()
@@ -152,26 +149,35 @@ def compare_parts(
     labels = _labels(backend, rows, [p.layout for p in parts])
     own = _sums(backend, rows, bands, (today_day, None), "tk_fine_own") if as_of is not None else None
     progress("summing per model and task", (len(parts) + 1) / (len(parts) + 2))
-    options = options or CompareOptions()
-    if as_of is not None:
-        # Runs priced at a what-if date are expected to differ from what they cost on their own date.
-        options = replace(options, check_repricing=False)
     out = []
     for dataset in _datasets(pairs):
         sums = _dataset_sums(pairs, tasks, labels, dataset)
-        summary = summarise_sums(sums, cells.table, options)
-        if own is not None:
-            # Plausibility is a property of the data, checked where it can be: at each run's own date.
-            failed = plausibility_of(_dataset_sums(*own, labels, dataset), options)
-            summary["failed_check"] = summary["model"].map(failed).fillna(summary["failed_check"]).astype(bool)
+        # Plausibility is a property of the data, checked where it can be: at each run's own date.
+        own_failed = plausibility_of(_dataset_sums(*own, labels, dataset)) if own is not None else None
         in_use = prices_in_use_of(_uses(sums.pairs, cells.ids), cells.table)
         used = {_reference(str(p), str(m)) for p, m in zip(sums.pairs["provider"], sums.pairs["model"], strict=True)}
         unpriced = {ref: why for ref, why in cells.unpriced.items() if ref in used}
         notes = {ref: note for ref, note in cells.notes.items() if ref in used}
-        name = dataset or ""
-        out.append((name, Comparison(summary, None, cells.table, unpriced, in_use, notes, sums)))
+        priced = Priced(sums, cells.table, unpriced, in_use, notes, as_of, own_failed)
+        out.append((dataset or "", priced))
     progress("done", 1.0)
     return out
+
+
+def compare_parts(
+    backend: Backend,
+    parts: Sequence[Part],
+    sources: PriceSources,
+    custom: Sequence[CustomPrice] = (),
+    *,
+    as_of: date | None = None,
+    today: date | None = None,
+    options: CompareOptions | None = None,
+    progress: Progress = _silent,
+) -> list[tuple[str, Comparison]]:
+    """``price_parts``, each dataset summarised in the core under ``options``."""
+    priced = price_parts(backend, parts, sources, custom, as_of=as_of, today=today, progress=progress)
+    return [(name, summarise_priced(one, options)) for name, one in priced]
 
 
 def _dataset_sums(pairs: pd.DataFrame, tasks: pd.DataFrame, labels: pd.DataFrame, dataset: str | None) -> Sums:
@@ -190,19 +196,18 @@ def _dataset_sums(pairs: pd.DataFrame, tasks: pd.DataFrame, labels: pd.DataFrame
     return Sums(own_pairs, own_tasks, by_label, TOKEN_COLUMNS, has_latency=True).ordered()
 
 
-def compare_files(
+def price_files(
     paths: Sequence[str | Path],
     sources: PriceSources,
     custom: Sequence[CustomPrice] = (),
     *,
     as_of: date | None = None,
     today: date | None = None,
-    options: CompareOptions | None = None,
     progress: Progress = _silent,
     memory_limit: str | None = None,
-) -> tuple[list[tuple[str, Comparison]], list[str]]:
-    """Measurement files (CSV, JSON Lines, Parquet) priced in embedded DuckDB: one comparison per
-    dataset, and the notes on the files (ignored columns), like ``read_measurements``."""
+) -> tuple[list[tuple[str, Priced]], list[str]]:
+    """Measurement files (CSV, JSON Lines, Parquet) priced and summed in embedded DuckDB: one
+    ``Priced`` per dataset, and the notes on the files (ignored columns), like ``read_measurements``."""
     backend = DuckDBBackend(memory_limit=memory_limit or os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY)
     try:
         files = [open_file(backend, path, i) for i, path in enumerate(paths)]
@@ -216,12 +221,28 @@ def compare_files(
             for f in files
         ]
         notes = [note for part in parts for note in part.notes]
-        results = compare_parts(
-            backend, parts, sources, custom, as_of=as_of, today=today, options=options, progress=progress
-        )
-        return results, notes
+        priced = price_parts(backend, parts, sources, custom, as_of=as_of, today=today, progress=progress)
+        return priced, notes
     finally:
         backend.close()
+
+
+def compare_files(
+    paths: Sequence[str | Path],
+    sources: PriceSources,
+    custom: Sequence[CustomPrice] = (),
+    *,
+    as_of: date | None = None,
+    today: date | None = None,
+    options: CompareOptions | None = None,
+    progress: Progress = _silent,
+    memory_limit: str | None = None,
+) -> tuple[list[tuple[str, Comparison]], list[str]]:
+    """``price_files``, each dataset summarised under ``options``; and the notes on the files."""
+    priced, notes = price_files(
+        paths, sources, custom, as_of=as_of, today=today, progress=progress, memory_limit=memory_limit
+    )
+    return [(name, summarise_priced(one, options)) for name, one in priced], notes
 
 
 def table_part(
@@ -249,6 +270,35 @@ def table_part(
     return Part(raw, layout, Where(name or table, lambda row: None, "row"))
 
 
+def price_clickhouse(
+    source: str,
+    table: str,
+    sources: PriceSources,
+    custom: Sequence[CustomPrice] = (),
+    *,
+    mapping: str = "tokenomics",
+    mapping_options: MappingOptions | None = None,
+    results: Mapping[str, bool] | None = None,
+    as_of: date | None = None,
+    today: date | None = None,
+    progress: Progress = _silent,
+    client: httpx.Client | None = None,
+) -> list[tuple[str, Priced]]:
+    """A table on a ClickHouse server, priced and summed on the server: one ``Priced`` per dataset."""
+    address = parse_source(source)
+    backend = ClickHouseDialect(HttpRunner(address, client))
+    part = table_part(
+        backend,
+        check_name(table),
+        mapping,
+        mapping_options or MappingOptions(),
+        database=address.database,
+        results=results,
+        name=f"{address}.{table}",
+    )
+    return price_parts(backend, [part], sources, custom, as_of=as_of, today=today, progress=progress)
+
+
 def compare_clickhouse(
     source: str,
     table: str,
@@ -264,16 +314,18 @@ def compare_clickhouse(
     progress: Progress = _silent,
     client: httpx.Client | None = None,
 ) -> list[tuple[str, Comparison]]:
-    """A table on a ClickHouse server, priced and summed on the server: one comparison per dataset."""
-    address = parse_source(source)
-    backend = ClickHouseDialect(HttpRunner(address, client))
-    part = table_part(
-        backend,
-        check_name(table),
-        mapping,
-        mapping_options or MappingOptions(),
-        database=address.database,
+    """``price_clickhouse``, each dataset summarised under ``options``."""
+    priced = price_clickhouse(
+        source,
+        table,
+        sources,
+        custom,
+        mapping=mapping,
+        mapping_options=mapping_options,
         results=results,
-        name=f"{address}.{table}",
+        as_of=as_of,
+        today=today,
+        progress=progress,
+        client=client,
     )
-    return compare_parts(backend, [part], sources, custom, as_of=as_of, today=today, options=options, progress=progress)
+    return [(name, summarise_priced(one, options)) for name, one in priced]
