@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from engine import MAPPINGS
 from harness.export import list_runs, read_store
 from harness.log_formats.eee import to_eee
 from inputs.datasets import measurement_datasets
@@ -28,8 +29,10 @@ from ui.data import (
     price_sources,
     read_uploads,
     run_comparison,
+    summarised,
     today,
 )
+from ui.large import open_file, open_table
 from ui.safe import md
 from ui.server_mode import server_mode, store_path
 
@@ -44,7 +47,31 @@ st.caption(
 # ---- inputs -------------------------------------------------------------------------------
 with st.sidebar:
     st.header("Measurements")
-    source = st.radio("Data", ["Bundled public data", "My upload", "Both"], key="source")
+    LOCAL = "A large file or a ClickHouse table"
+    shared = server_mode().shared
+    source = st.radio(
+        "Data",
+        ["Bundled public data", "My upload", "Both", *([] if shared else [LOCAL])],
+        key="source",
+        help=None
+        if shared
+        else "A file on this machine (no upload limit) or a ClickHouse table, priced where it "
+        "is: large files and tables by the SQL engine (docs/engine.md).",
+    )
+    if source == LOCAL:
+        local_path = st.text_input(
+            "File path (CSV, JSONL or Parquet)", key="local_path", help="Read where it is: nothing is uploaded."
+        )
+        with st.expander("Or a ClickHouse table", expanded=not local_path):
+            ch_source = st.text_input("Server", placeholder="clickhouse://host:8123/database", key="ch_source")
+            ch_table = st.text_input("Table", key="ch_table")
+            ch_mapping = st.selectbox("The table holds", MAPPINGS, key="ch_mapping")
+            ch_task = st.text_input("Task field (metadata key or attribute)", key="ch_task")
+            ch_success = st.text_input("Success field (metadata key or attribute)", key="ch_success")
+            st.caption(
+                "Credentials come from TOKENOMICS_CLICKHOUSE_USER and TOKENOMICS_CLICKHOUSE_PASSWORD in the "
+                "environment of the dashboard, never from this page."
+            )
     uploads = st.file_uploader(
         "Upload measurements (CSV or JSONL)",
         type=["csv", "jsonl", "ndjson", "json", "tar", "gz", "tgz"],
@@ -101,53 +128,98 @@ with st.sidebar:
     )
 prefer_published = rank_by == "the published cost"
 
-sets = []
-if source in ("Bundled public data", "Both"):
-    sets.extend(load_bundled_datasets())
-uploaded, errors = read_uploads([(upload.getvalue(), upload.name) for upload in uploads or []])
-sets.extend(uploaded)
-if picked_runs and store_file is not None:
-    try:
-        sets.append(parse_upload(read_store(store_file, picked_runs).encode(), store_text))
-    except InputError as exc:
-        errors.append(str(exc))
-for message in errors:
-    st.error(f"Could not read the upload. {md(message)}", icon=":material/error:")
-if source == "My upload" and not uploads and not picked_runs:
-    st.info("Upload a measurement file in the sidebar, or choose the bundled public data.")
-if not sets:
-    st.stop()
-for m in sets:
-    for note in m.notes:
-        st.caption(f"Note: {md(note)}")
+frame: pd.DataFrame | None = None
+whole: pd.DataFrame | None = None
+overrides: list = []
+override_problems: list[str] = []
+editor_key = "price_editor_local"
+if source == LOCAL:
+    # A file or a table read where it is: priced once (cached by the data and the prices), then
+    # summarised under the page's options below.
+    bar = st.progress(0.0, text="Reading...")
 
-try:
-    frame = combine(sets)
-except InputError as exc:
-    st.error(f"Could not compare these files together. {md(str(exc))}", icon=":material/error:")
-    st.stop()
-# Datasets are compared apart, never pooled: rows that do not say theirs are the user's own.
-frame["dataset"] = frame["dataset"].fillna(MY_DATA)
-dataset_names = {d.id: d.name for d in measurement_datasets()} | {MY_DATA: "My data (uploads and stored runs)"}
-datasets = list(pd.unique(frame["dataset"]))
-dataset = datasets[0]
-if len(datasets) > 1:
-    dataset = st.radio(
-        "Dataset",
-        datasets,
-        format_func=lambda d: dataset_names.get(d, d),
-        horizontal=True,
-        key="compare_dataset",
-        help="Each dataset is compared on its own: its own reference, frontier and ranking.",
-    )
-whole = frame
-frame = frame[frame["dataset"] == dataset]
-labels = list(pd.unique(frame["label"]))
-# Bare model ids several providers list: the user may pick the provider (the page's own choice is
-# the first party, said in a note under the table).
-for model, chosen in st.session_state.get("provider_choice", {}).items():
-    bare = (frame["model"] == model) & frame["provider"].fillna("").eq("")
-    frame.loc[bare, "provider"] = chosen
+    def show(step: str, done: float) -> None:
+        bar.progress(min(max(done, 0.0), 1.0), text=f"{step[:1].upper()}{step[1:]}...")
+
+    try:
+        if local_path.strip():
+            opened, local_notes, local_key = open_file(local_path, as_of, show)
+        elif ch_source.strip() and ch_table.strip():
+            opened, local_key = open_table(ch_source, ch_table, ch_mapping, ch_task, ch_success, as_of, show)
+            local_notes = []
+        else:
+            bar.empty()
+            st.info("Give the path of a measurement file, or a ClickHouse server and table, in the sidebar.")
+            st.stop()
+    except InputError as exc:
+        bar.empty()
+        st.error(f"Could not read it. {md(exc)}", icon=":material/error:")
+        st.stop()
+    bar.empty()
+    for note in local_notes:
+        st.caption(f"Note: {md(note)}")
+    local = {name or MY_DATA: priced for name, priced in opened}
+    dataset_names = {d.id: d.name for d in measurement_datasets()} | {MY_DATA: "My data"}
+    datasets = list(local)
+    dataset = datasets[0]
+    if len(datasets) > 1:
+        dataset = st.radio(
+            "Dataset",
+            datasets,
+            format_func=lambda d: dataset_names.get(d, d),
+            horizontal=True,
+            key="compare_dataset",
+            help="Each dataset is compared on its own: its own reference, frontier and ranking.",
+        )
+    labels = list(local[dataset].sums.pairs["label"].drop_duplicates())
+else:
+    sets = []
+    if source in ("Bundled public data", "Both"):
+        sets.extend(load_bundled_datasets())
+    uploaded, errors = read_uploads([(upload.getvalue(), upload.name) for upload in uploads or []])
+    sets.extend(uploaded)
+    if picked_runs and store_file is not None:
+        try:
+            sets.append(parse_upload(read_store(store_file, picked_runs).encode(), store_text))
+        except InputError as exc:
+            errors.append(str(exc))
+    for message in errors:
+        st.error(f"Could not read the upload. {md(message)}", icon=":material/error:")
+    if source == "My upload" and not uploads and not picked_runs:
+        st.info("Upload a measurement file in the sidebar, or choose the bundled public data.")
+    if not sets:
+        st.stop()
+    for m in sets:
+        for note in m.notes:
+            st.caption(f"Note: {md(note)}")
+
+    try:
+        frame = combine(sets)
+    except InputError as exc:
+        st.error(f"Could not compare these files together. {md(str(exc))}", icon=":material/error:")
+        st.stop()
+    # Datasets are compared apart, never pooled: rows that do not say theirs are the user's own.
+    frame["dataset"] = frame["dataset"].fillna(MY_DATA)
+    dataset_names = {d.id: d.name for d in measurement_datasets()} | {MY_DATA: "My data (uploads and stored runs)"}
+    datasets = list(pd.unique(frame["dataset"]))
+    dataset = datasets[0]
+    if len(datasets) > 1:
+        dataset = st.radio(
+            "Dataset",
+            datasets,
+            format_func=lambda d: dataset_names.get(d, d),
+            horizontal=True,
+            key="compare_dataset",
+            help="Each dataset is compared on its own: its own reference, frontier and ranking.",
+        )
+    whole = frame
+    frame = frame[frame["dataset"] == dataset]
+    labels = list(pd.unique(frame["label"]))
+    # Bare model ids several providers list: the user may pick the provider (the page's own choice is
+    # the first party, said in a note under the table).
+    for model, chosen in st.session_state.get("provider_choice", {}).items():
+        bare = (frame["model"] == model) & frame["provider"].fillna("").eq("")
+        frame.loc[bare, "provider"] = chosen
 
 with st.sidebar:
     st.header("Compare")
@@ -179,30 +251,43 @@ with st.sidebar:
 reference_key, candidate_key = f"compare_b_{dataset}", f"compare_a_{dataset}"
 baseline = st.session_state.get(reference_key) if st.session_state.get(reference_key) in labels else None
 
-# ---- prices in use, with the user's overrides ----------------------------------------------
-sheets = custom_sheets()
-first = run_comparison(frame, sheets, as_of, baseline, cost_of_pass, prefer_published)
-in_use = first.prices_in_use
-st.session_state["last_prices_in_use"] = in_use
-editor_key = (
-    "price_editor_"
-    + hashlib.sha1(pd.util.hash_pandas_object(in_use[["provider", "model"]]).to_numpy().tobytes()).hexdigest()[:12]
-)
-edited = in_use.copy()
-for idx, change in st.session_state.get(editor_key, {}).get("edited_rows", {}).items():
-    for col, value in change.items():
-        edited.at[int(idx), col] = np.nan if value is None else value
-overrides, override_problems = edits_to_custom(in_use, edited, today())
-result = (
-    run_comparison(frame, sheets + overrides, as_of, baseline, cost_of_pass, prefer_published) if overrides else first
-)
+if source == LOCAL:
+    result = summarised(f"{local_key}|{dataset}", local[dataset], baseline, cost_of_pass, prefer_published)
+    in_use = result.prices_in_use
+    st.session_state["last_prices_in_use"] = in_use
+else:
+    assert frame is not None
+    # ---- prices in use, with the user's overrides ----------------------------------------------
+    sheets = custom_sheets()
+    first = run_comparison(frame, sheets, as_of, baseline, cost_of_pass, prefer_published)
+    in_use = first.prices_in_use
+    st.session_state["last_prices_in_use"] = in_use
+    editor_key = (
+        "price_editor_"
+        + hashlib.sha1(pd.util.hash_pandas_object(in_use[["provider", "model"]]).to_numpy().tobytes()).hexdigest()[:12]
+    )
+    edited = in_use.copy()
+    for idx, change in st.session_state.get(editor_key, {}).get("edited_rows", {}).items():
+        for col, value in change.items():
+            edited.at[int(idx), col] = np.nan if value is None else value
+    overrides, override_problems = edits_to_custom(in_use, edited, today())
+    result = (
+        run_comparison(frame, sheets + overrides, as_of, baseline, cost_of_pass, prefer_published)
+        if overrides
+        else first
+    )
 summary = result.summary
 
 # ---- headline ---------------------------------------------------------------------------------
 if len(datasets) > 1:
     # The datasets side by side, each with its own default pair; never one ranking.
     for column, name in zip(st.columns(len(datasets)), datasets, strict=True):
-        other = run_comparison(whole[whole["dataset"] == name], sheets, as_of, None, False, prefer_published).summary
+        if whole is None:
+            other = summarised(f"{local_key}|{name}", local[name], None, False, prefer_published).summary
+        else:
+            other = run_comparison(
+                whole[whole["dataset"] == name], custom_sheets(), as_of, None, False, prefer_published
+            ).summary
         column.markdown(f"**{md(dataset_names.get(name, name))}** ({len(other)} models)")
         column.caption(md(pair_sentence(other)))
 base_label = str(summary["baseline"].iloc[0]) if summary["baseline"].notna().any() else None
@@ -364,7 +449,7 @@ st.download_button(
     mime="text/csv",
     key="download_csv",
 )
-per_attempt = frame[frame["task_id"].notna()]
+per_attempt = frame[frame["task_id"].notna()] if frame is not None else pd.DataFrame()
 if not per_attempt.empty:
     st.download_button(
         "Download the attempts (Every Eval Ever JSONL)",
@@ -393,7 +478,12 @@ with right:
     if scale != "USD":
         st.caption("Runs costed from a published total (no token split) are left out of the shares.")
 
-if result.notes:
+if result.notes and frame is None:
+    with st.expander(f"Provider chosen for {len(result.notes)} bare model id(s)"):
+        for note in result.notes.values():
+            st.caption(md(note))
+        st.caption("Set the provider column in the file to choose another provider.")
+elif result.notes:
     with st.expander(f"Provider chosen for {len(result.notes)} bare model id(s)"):
         choices = dict(st.session_state.get("provider_choice", {}))
         for reference, note in result.notes.items():
@@ -414,22 +504,30 @@ if result.notes:
             st.rerun()
 
 # ---- prices in use ----------------------------------------------------------------------------
-with st.expander("Prices in use: edit a price to override it", expanded=bool(overrides)):
-    st.caption(
-        "USD per million tokens. Edit a cell to override a stale or missing price; the whole page "
-        "recomputes and the row is marked custom ('edited in the dashboard', dated today). "
-        "Edited rows drop any long-context tiers."
-    )
-    st.data_editor(
-        in_use,
-        key=editor_key,
-        hide_index=True,
-        width="stretch",
-        disabled=[c for c in in_use.columns if c not in EDITABLE],
-        column_config={c: st.column_config.NumberColumn(c, min_value=0.0, format="%.4f") for c in EDITABLE},
-    )
-    for problem in override_problems:
-        st.warning(md(problem))
+if frame is None:
+    with st.expander("Prices in use"):
+        st.caption(
+            "USD per million tokens. A file or table read where it is takes its price overrides from the price "
+            "sheets of the Prices page."
+        )
+        st.dataframe(in_use, hide_index=True, width="stretch", key="prices_in_use_local")
+else:
+    with st.expander("Prices in use: edit a price to override it", expanded=bool(overrides)):
+        st.caption(
+            "USD per million tokens. Edit a cell to override a stale or missing price; the whole page "
+            "recomputes and the row is marked custom ('edited in the dashboard', dated today). "
+            "Edited rows drop any long-context tiers."
+        )
+        st.data_editor(
+            in_use,
+            key=editor_key,
+            hide_index=True,
+            width="stretch",
+            disabled=[c for c in in_use.columns if c not in EDITABLE],
+            column_config={c: st.column_config.NumberColumn(c, min_value=0.0, format="%.4f") for c in EDITABLE},
+        )
+        for problem in override_problems:
+            st.warning(md(problem))
 
 published = summary[summary["observed_cost"].notna() & summary["repriced_cost"].notna()]
 if not published.empty:

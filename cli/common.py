@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from engine import wants_engine
 from inputs.bundled import aider_polyglot
 from measurements.load import combine, read_measurements
 from pricing.book import PriceSources, default_sources
@@ -38,32 +39,6 @@ def read_frames(paths: Sequence[str | Path] | None) -> pd.DataFrame:
     return combine(sets)
 
 
-ENGINE_BYTES = 64 * 2**20
-"""Under ``--engine auto``, measurement files larger than this together (or any Parquet file) are
-priced in DuckDB; smaller CSV and JSON Lines files in pandas."""
-STORE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
-
-
-def use_engine(paths: Sequence[str | Path] | None, engine: str) -> bool:
-    """Whether measurement files go to the SQL engine (DuckDB) or the pandas path."""
-    if engine == "pandas" or not paths:
-        return False
-    files = [Path(p) for p in paths]
-    stores = [f for f in files if f.suffix.lower() in STORE_SUFFIXES]
-    if engine == "duckdb":
-        if stores:
-            raise InputError(
-                "the DuckDB engine reads files, not stores", file=str(stores[0]), expected="--engine pandas"
-            )
-        return True
-    if stores:
-        return False
-    if any(f.suffix.lower() == ".parquet" for f in files):
-        return True
-    total = sum(f.stat().st_size for f in files if f.is_file())
-    return total > ENGINE_BYTES
-
-
 def comparisons(
     paths: Sequence[str | Path] | None,
     custom: Sequence[CustomPrice],
@@ -74,9 +49,9 @@ def comparisons(
     engine: str = "auto",
 ) -> list[tuple[str, Comparison]]:
     """One comparison per dataset of the measurement files (default: the bundled leaderboard), priced
-    by the engine ``use_engine`` picks; notes on the files go to stderr."""
+    by the engine ``engine.wants_engine`` picks; notes on the files go to stderr."""
     sources = price_sources(refresh)
-    if use_engine(paths, engine):
+    if wants_engine(paths, engine):
         from engine.run import compare_files  # DuckDB and Ibis load only for large files
 
         assert paths is not None

@@ -9,5 +9,35 @@ sums that come back (``tokenomics.sums``) go through the same core as every othe
 (``run``): the statistics stay in one place.
 """
 
+from collections.abc import Sequence
+from pathlib import Path
+
+from tokenomics.errors import InputError
+
 MAPPINGS = ("tokenomics", "langfuse", "litellm", "otel")
 """What a ClickHouse table holds (``engine.mappings``); here so the CLI lists them without loading Ibis."""
+
+ENGINE_BYTES = 64 * 2**20
+"""Under ``auto``, measurement files larger than this together (or any Parquet file) are priced in
+DuckDB; smaller CSV and JSON Lines files in pandas."""
+STORE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+
+
+def wants_engine(paths: Sequence[str | Path] | None, choice: str = "auto") -> bool:
+    """Whether measurement files go to the SQL engine (``duckdb``) or the pandas path (``pandas``);
+    ``auto`` decides by format and size. A measurement store is read by the pandas path only."""
+    if choice == "pandas" or not paths:
+        return False
+    files = [Path(p) for p in paths]
+    stores = [f for f in files if f.suffix.lower() in STORE_SUFFIXES]
+    if choice == "duckdb":
+        if stores:
+            raise InputError(
+                "the DuckDB engine reads files, not stores", file=str(stores[0]), expected="--engine pandas"
+            )
+        return True
+    if stores:
+        return False
+    if any(f.suffix.lower() == ".parquet" for f in files):
+        return True
+    return sum(f.stat().st_size for f in files if f.is_file()) > ENGINE_BYTES

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,7 +18,7 @@ from inputs.bundled import aider_polyglot
 from inputs.datasets import dataset_path, measurement_datasets
 from measurements.load import Measurements, parse_measurements, read_measurements
 from pricing.book import PriceSources, default_sources
-from pricing.comparison import Comparison, compare_measurements
+from pricing.comparison import Comparison, Priced, price_measurements, summarise_priced
 from pricing.custom import CustomPrice
 from pricing.snapshot import SnapshotInfo, bundled, describe
 from tokenomics.compare import CompareOptions
@@ -128,20 +129,49 @@ def custom_sheets() -> list[CustomPrice]:
     return list(st.session_state.get("custom_sheets", []))
 
 
-@st.cache_data(show_spinner="Pricing and comparing...", max_entries=50)
-def compare(
-    frame: pd.DataFrame,
+PRICED_ENTRIES = 16
+SUMMARY_ENTRIES = 64
+"""Cache bounds. An entry holds sums (models x prices, models x tasks) and small tables, never the
+rows: a million-row upload keeps a few megabytes per entry instead of a 200 MB priced frame."""
+
+
+def frame_key(frame: pd.DataFrame) -> str:
+    """A digest of a measurement frame's content: the pricing cache's key, computed once per run."""
+    digest = hashlib.sha1(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    digest.update(",".join(map(str, frame.columns)).encode())
+    return digest.hexdigest()
+
+
+@st.cache_data(show_spinner="Pricing the rows...", max_entries=PRICED_ENTRIES)
+def _priced(
+    key: str,
+    _frame: pd.DataFrame,
     custom_json: tuple[str, ...],
     as_of: date | None,
-    baseline: str | None,
-    cost_of_pass: bool,
-    prefer_published: bool,
     sources_id: str,
     _sources: PriceSources,
-) -> Comparison:
+) -> Priced:
+    """Priced and summed, keyed by the data (``key``), the custom prices, the date and the price data only."""
     custom = [CustomPrice.model_validate_json(c) for c in custom_json]
+    priced, _ = price_measurements(_frame, _sources, custom, as_of=as_of, today=today())
+    return priced
+
+
+@st.cache_data(show_spinner="Comparing...", max_entries=SUMMARY_ENTRIES)
+def _summarised(
+    key: str, _priced: Priced, baseline: str | None, cost_of_pass: bool, prefer_published: bool
+) -> Comparison:
+    """The summary of priced data (``key`` names it) under the page's options: small tables only."""
     options = CompareOptions(baseline=baseline, cost_of_pass=cost_of_pass, prefer_published=prefer_published)
-    return compare_measurements(frame, _sources, custom, as_of=as_of, today=today(), options=options)
+    return summarise_priced(_priced, options)
+
+
+def summarised(
+    key: str, priced: Priced, baseline: str | None, cost_of_pass: bool, prefer_published: bool = False
+) -> Comparison:
+    """The comparison of ``priced`` (cached as ``key``) with a baseline and display options: a change of
+    these redoes only the per-model tables."""
+    return _summarised(key, priced, baseline, cost_of_pass, prefer_published)
 
 
 def run_comparison(
@@ -152,14 +182,8 @@ def run_comparison(
     cost_of_pass: bool,
     prefer_published: bool = False,
 ) -> Comparison:
-    """The comparison, cached by data, prices, options and the price data in use."""
-    return compare(
-        frame,
-        tuple(c.model_dump_json() for c in custom),
-        as_of,
-        baseline,
-        cost_of_pass,
-        prefer_published,
-        sources_key(),
-        price_sources(),
-    )
+    """The comparison: pricing cached by data, prices and date; the summary by its options on top."""
+    custom_json = tuple(c.model_dump_json() for c in custom)
+    key = f"{frame_key(frame)}|{hashlib.sha1(repr(custom_json).encode()).hexdigest()}|{as_of}|{sources_key()}"
+    priced = _priced(key, frame, custom_json, as_of, sources_key(), price_sources())
+    return summarised(key, priced, baseline, cost_of_pass, prefer_published)

@@ -67,7 +67,7 @@ def test_an_unexpected_exception_shows_a_reference_not_a_traceback(monkeypatch, 
         raise RuntimeError("boom at /srv/secret/path.py")
 
     st.cache_data.clear()
-    monkeypatch.setattr(ui.data, "compare_measurements", broken)
+    monkeypatch.setattr(ui.data, "price_measurements", broken)
     at = open_app("app_pages/compare.py")
     st.cache_data.clear()
     assert not at.exception
