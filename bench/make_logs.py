@@ -4,7 +4,8 @@ Models cover the pricing paths that matter at scale: long-context tiers (gemini-
 claude-sonnet-4-5), a dated price change (o3), DeepSeek's time-of-day prices, cheap and
 expensive flat prices, a model priced from observed costs only, and an unpriced one. Attempts
 are spread over 2025-05 to 2026-10 (some before genai-prices recorded a model: outside the
-history), 5% of rows do not know their call count, 2% are dated to the day only.
+history), 5% of rows do not know their call count. Timestamps are typed (microseconds, UTC) in
+Parquet and ISO 8601 text in CSV, as gateways log them.
 
 Rows are written in chunks with pyarrow, so memory stays flat whatever the size:
 
@@ -49,7 +50,9 @@ START = np.datetime64("2025-05-01T00:00:00", "s").astype(np.int64)
 END = np.datetime64("2026-10-31T00:00:00", "s").astype(np.int64)
 
 
-def model_chunk(index: int, provider: str, model: str, tasks: int, attempts: int, seed: int) -> pa.Table:
+def model_chunk(
+    index: int, provider: str, model: str, tasks: int, attempts: int, seed: int, text_times: bool = False
+) -> pa.Table:
     """All attempts of one model: ``tasks`` x ``attempts`` rows."""
     rng = np.random.default_rng(seed * 1000 + index)
     n = tasks * attempts
@@ -63,11 +66,12 @@ def model_chunk(index: int, provider: str, model: str, tasks: int, attempts: int
     reasoning = np.floor(outputs * rng.uniform(0, 0.7, n) * (rng.random(n) < 0.5)).astype(np.int64)
     calls = rng.integers(1, 30, n).astype(float)
     calls[rng.random(n) < 0.05] = np.nan
-    seconds = rng.integers(START, END, n)
-    stamps = seconds.astype("datetime64[s]").astype(str)
-    text = np.char.add(stamps, "Z").astype(object)
-    bare = rng.random(n) < 0.02
-    text[bare] = stamps[bare].astype("datetime64[D]").astype(str)
+    micros = rng.integers(START, END, n) * 1_000_000 + rng.integers(0, 1_000_000, n)
+    if text_times:
+        stamps = np.char.add(micros.astype("datetime64[us]").astype(str), "Z").astype(object)
+        timestamp = pa.array(stamps, pa.string())
+    else:
+        timestamp = pa.array(micros, pa.timestamp("us", tz="UTC"))
     observed = model == "internal/observed-only"
     return pa.table(
         {
@@ -76,7 +80,7 @@ def model_chunk(index: int, provider: str, model: str, tasks: int, attempts: int
             "task_id": pa.array(np.char.add("task-", task.astype(str)).astype(object), pa.string()),
             "attempt": pa.array(np.tile(np.arange(1, attempts + 1), tasks), pa.int32()),
             "success": pa.array(rng.random(n) < skill * (1.2 - difficulty), pa.bool_()),
-            "timestamp": pa.array(text, pa.string()),
+            "timestamp": timestamp,
             "input_tokens": pa.array(inputs, pa.int64()),
             "cache_read_tokens": pa.array(cache_read, pa.int64()),
             "cache_write_tokens": pa.array(cache_write, pa.int64()),
@@ -96,16 +100,17 @@ def write(path: Path, tasks: int, attempts: int, models: int = len(MODELS), seed
     """Write ``models`` x ``tasks`` x ``attempts`` rows to a .parquet or .csv file, a model at a time."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".part")
-    first = model_chunk(0, *MODELS[0], tasks, attempts, seed)
+    text = path.suffix != ".parquet"
+    first = model_chunk(0, *MODELS[0], tasks, attempts, seed, text)
     if path.suffix == ".parquet":
         with pq.ParquetWriter(tmp, first.schema, compression="zstd") as writer:
             for i in range(models):
-                chunk = first if i == 0 else model_chunk(i, *MODELS[i % len(MODELS)], tasks, attempts, seed)
+                chunk = first if i == 0 else model_chunk(i, *MODELS[i % len(MODELS)], tasks, attempts, seed, text)
                 writer.write_table(chunk, row_group_size=1_000_000)
     else:
         with pa.OSFile(str(tmp), "wb") as sink, pacsv.CSVWriter(sink, first.schema) as writer:
             for i in range(models):
-                chunk = first if i == 0 else model_chunk(i, *MODELS[i % len(MODELS)], tasks, attempts, seed)
+                chunk = first if i == 0 else model_chunk(i, *MODELS[i % len(MODELS)], tasks, attempts, seed, text)
                 writer.write_table(chunk)
     tmp.replace(path)
     return path
