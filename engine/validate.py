@@ -1,9 +1,9 @@
 """The pandas reader's checks run where the rows are, with its one-line messages.
 
-One aggregate finds, for every rule of ``engine.parse``, whether any row breaks it (and, with the
-same scan, the distinct model references the prices are needed for). Only when one does is the
-input scanned again for the first such row, its value and its line: a large file that is fine
-costs one pass.
+One aggregate finds, for every rule of ``engine.parse``, whether any row breaks it (most rules
+as a minimum or a maximum per column; with the same scan, the distinct model references the
+prices are needed for). A second one groups a hash of each attempt's key to find repeats. Only
+when a rule fails is the input scanned again for the first such row, its value and its line.
 """
 
 from __future__ import annotations
