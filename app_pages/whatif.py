@@ -11,8 +11,8 @@ from inputs.scenario_file import parse_scenario
 from measurements.load import combine
 from reports.procurement import ASSUMPTIONS, assemble, to_csv, to_html, to_xlsx
 from tokenomics.errors import InputError
+from tokenomics.format import money
 from tokenomics.scenario import TIERS, with_presets
-from tokenomics.scenario_analysis import money
 from tokenomics.scenario_apply import SCENARIO_COLUMNS, check_labels
 from ui.data import parse_upload, snapshot_info, today
 from ui.safe import md

@@ -19,8 +19,9 @@ import plotly.graph_objects as go
 from inputs.safe_cells import csv_text, neutralise_frame
 from reports.tables import output_frame
 from reports.whatif_charts import pareto_whatif_figure, tornado_figure
+from tokenomics.format import money
 from tokenomics.scenario import Scenario, tier_factor_table
-from tokenomics.scenario_analysis import crossovers, headline, money, tornado, winner
+from tokenomics.scenario_analysis import crossovers, headline, tornado, winner
 from tokenomics.scenario_apply import SCENARIO_COLUMNS, WhatIfBase, evaluate, ranking_name
 
 ASSUMPTIONS = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tokenomics.format import money
 from tokenomics.scenario import Scenario
 from tokenomics.scenario_apply import (
     CASCADE_ARROW,
@@ -197,24 +198,6 @@ def _sentence(a: str, b: str, output_rise: float, price_rise: float, b_fall: flo
     if not parts:
         return f"{b} does not become cheaper than {a} ({what}) through price changes alone."
     return f"{b} becomes cheaper than {a} ({what}) when " + ", or when ".join(parts) + "."
-
-
-def money(value: float, currency: str = "USD") -> str:
-    """A money value with its currency sign, to 3-4 significant figures.
-
-    >>> money(0.0123, "CNY"), money(1234.5), money(float("inf")), money(4.2e15)
-    ('¥0.0123', '$1,234', 'unbounded', '$4.2e+15')
-    """
-    if not np.isfinite(value):
-        return "unbounded" if value > 0 else "unknown"
-    sign = {"USD": "$", "EUR": "€", "CNY": "¥"}.get(currency, currency + " ")
-    if abs(value) >= 1e12:  # never a 300-digit headline: powers of ten past a trillion
-        return f"{sign}{value:.3g}"
-    if abs(value) >= 100:
-        return f"{sign}{value:,.0f}"
-    if abs(value) >= 1:
-        return f"{sign}{value:,.2f}"
-    return f"{sign}{value:.3g}"
 
 
 def headline(table: pd.DataFrame, scenario: Scenario) -> str:
