@@ -54,7 +54,9 @@ def text(value: object) -> str:
 
 def styled(frame: pd.DataFrame, kinds: Mapping[str, str], currency: str = "USD") -> Styler:
     """``frame`` with every column written by its kind (others as text); the values stay numbers."""
-    formats = {c: formatter(kinds.get(c, "text"), currency) for c in frame.columns if frame[c].dtype != bool}
+    formats: dict[object, str | Callable[[object], str] | None] = {
+        c: formatter(kinds.get(c, "text"), currency) for c in frame.columns if frame[c].dtype != bool
+    }
     return frame.style.format(formats, na_rep=MISSING)
 
 
