@@ -21,7 +21,7 @@ from reports.tables import output_frame
 from reports.whatif_charts import pareto_whatif_figure, tornado_figure
 from tokenomics.format import money
 from tokenomics.scenario import Scenario, tier_factor_table
-from tokenomics.scenario_analysis import crossovers, headline, tornado, winner
+from tokenomics.scenario_analysis import crossovers, headline, leader, tornado
 from tokenomics.scenario_apply import SCENARIO_COLUMNS, WhatIfBase, evaluate, ranking_name
 
 ASSUMPTIONS = (
@@ -159,7 +159,8 @@ def assemble(
 ) -> ReportContent:
     """The whole what-if answer for one scenario: table, headline, crossovers, tornado and charts."""
     table = evaluate(base, scenario)
-    best = winner(table, scenario)
+    # The sensitivity analyses the answer the headline gives: the cheapest row, a cascade included.
+    best = leader(table, scenario)
     extra: dict[str, pd.DataFrame] = {}
     figures = {"Success vs cost per solved task (scenario)": pareto_whatif_figure(table, scenario.currency)}
     notes: list[str] = []
