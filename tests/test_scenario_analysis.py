@@ -69,11 +69,14 @@ def test_charts_show_the_frontier_and_one_bar_pair_per_knob(base):
     table = evaluate(
         base, SCENARIO.model_copy(update={"currency": "EUR", "exchange_rate": 0.5, "rate_date": "2026-11-20"})
     )
-    pareto = pareto_whatif_figure(table, "EUR")
+    note = "amounts in EUR at 1 USD = 0.5000 EUR (ECB euro reference rate, 2026-11-20)"
+    pareto = pareto_whatif_figure(table, "EUR", rate_note=note)
     # B ($1.50 in EUR, 50%) dominates A and C: one frontier point, no staircase line.
     assert [t.name for t in pareto.data] == ["other models", "Pareto frontier"]
-    assert list(pareto.data[1].text) == ["B"]
+    assert [a.text for a in pareto.layout.annotations] == ["B"]
     assert pareto.layout.xaxis.title.text == "cost per solved task (EUR, log scale)"
+    assert pareto.data[1].hovertext[0] == f"<b>B</b><br>P(solved) 50.0%<br>cost per solved task €1.50<br><i>{note}</i>"
+    assert all(t.startswith("€") for t in pareto.layout.xaxis.ticktext)
     bars = tornado(base, SCENARIO, "B")
     figure = tornado_figure(bars, "B", "cost per solved task")
     assert [t.name for t in figure.data] == ["knob down", "knob up"]
