@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from harness.export import list_runs, read_store
+from harness.log_formats.eee import to_eee
 from measurements.load import combine
 from pricing.check import STALE_DAYS, oldest_in_use, staleness
 from pricing.overrides import EDITABLE, edits_to_custom
@@ -19,7 +20,7 @@ from reports.tables import money, to_csv
 from tokenomics.compare import headline
 from tokenomics.errors import InputError
 from tokenomics.timing import estimate_missing_time, with_value_of_time
-from ui.data import custom_sheets, load_bundled, parse_upload, price_sources, run_comparison, today
+from ui.data import custom_sheets, load_bundled, parse_upload, price_sources, read_uploads, run_comparison, today
 from ui.safe import md
 from ui.server_mode import server_mode, store_path
 
@@ -35,11 +36,14 @@ with st.sidebar:
     source = st.radio("Data", ["Bundled public data", "My upload", "Both"], key="source")
     uploads = st.file_uploader(
         "Upload measurements (CSV or JSONL)",
-        type=["csv", "jsonl", "ndjson", "json"],
+        type=["csv", "jsonl", "ndjson", "json", "tar", "gz", "tgz"],
         accept_multiple_files=True,
         key="upload",
         help="Per-attempt rows (model, task_id, success, tokens...) or one row per run "
-        "(model, attempts, successes, token totals...). See the README for the columns.",
+        "(model, attempts, successes, token totals...). See the README for the columns. "
+        "Also read as they are: a SWE-bench leaderboards file, an Every Eval Ever samples file, a Harbor "
+        "job (.tar.gz), OpenTelemetry, Langfuse, LiteLLM or OpenRouter exports (with a task_id,success "
+        "results file for the logs that have no success); see docs/import.md.",
     )
     store_text = st.text_input(
         "Store of measured runs",
@@ -89,12 +93,8 @@ prefer_published = rank_by == "the published cost"
 sets = []
 if source in ("Bundled public data", "Both"):
     sets.append(load_bundled())
-errors = []
-for upload in uploads or []:
-    try:
-        sets.append(parse_upload(upload.getvalue(), upload.name))
-    except InputError as exc:
-        errors.append(str(exc))
+uploaded, errors = read_uploads([(upload.getvalue(), upload.name) for upload in uploads or []])
+sets.extend(uploaded)
 if picked_runs and store_file is not None:
     try:
         sets.append(parse_upload(read_store(store_file, picked_runs).encode(), store_text))
@@ -110,7 +110,11 @@ for m in sets:
     for note in m.notes:
         st.caption(f"Note: {md(note)}")
 
-frame = combine(sets)
+try:
+    frame = combine(sets)
+except InputError as exc:
+    st.error(f"Could not compare these files together. {md(str(exc))}", icon=":material/error:")
+    st.stop()
 labels = list(pd.unique(frame["label"]))
 # Bare model ids several providers list: the user may pick the provider (the page's own choice is
 # the first party, said in a note under the table).
@@ -306,6 +310,17 @@ st.download_button(
     mime="text/csv",
     key="download_csv",
 )
+per_attempt = frame[frame["task_id"].notna()]
+if not per_attempt.empty:
+    st.download_button(
+        "Download the attempts (Every Eval Ever JSONL)",
+        lambda: to_eee(per_attempt),  # written only when clicked: a big upload is many lines
+        file_name="tokenomics_attempts_samples.jsonl",
+        mime="application/jsonl",
+        key="download_eee",
+        help="The per-attempt rows compared here, as Every Eval Ever instance-level records (schema 0.3.0); "
+        "`tokenomics import --format eee` reads them back. See docs/import.md.",
+    )
 
 # ---- charts -----------------------------------------------------------------------------------
 left, right = st.columns(2)

@@ -48,7 +48,10 @@ class ImportOptions:
     results: dict[str, bool] | None = None
     """task id -> success, from a separate results file."""
     task_field: str | None = None
-    """Dotted path of the task id in a JSON line (default: ``custom_id`` in batch files, else ``id``)."""
+    """Dotted path of the task id in a JSON line (default: ``custom_id`` in batch files; a response's
+    own ``id`` names one call, never a task, so plain responses need it named)."""
+    group_field: str | None = None
+    """Dotted path of a value shared by the calls of one attempt (they are then summed into one)."""
     mapping: dict[str, str] = field(default_factory=dict)
     """CSV only: per-attempt column -> source column (unmapped columns are looked up by their own name)."""
     model: str | None = None
@@ -139,30 +142,39 @@ class _Reader:
             raise _Bad(f"'{self.o.success_field}' is missing or not a yes/no value")
         return value
 
-    def _task_id(self, line: dict[str, Any], default_field: str) -> str:
+    def _task_id(self, line: dict[str, Any], default_field: str | None) -> str:
         path = self.o.task_field or default_field
+        if path is None:
+            raise _Bad("no task id: name the field or metadata key holding it with --task-field")
         value = _get(line, path)
         if value is None or value == "":
             raise _Bad(f"no task id at '{path}'")
         return str(value)
 
-    def _record(self, line: dict[str, Any], body: dict[str, Any], usage: Usage | None, task_field: str) -> dict:
+    def _record(self, line: dict[str, Any], body: dict[str, Any], usage: Usage | None, task_field: str | None) -> dict:
         if usage is None or usage.input_tokens is None or usage.output_tokens is None:
             raise _Bad("no usage block with input and output token counts")
         model = body.get("model") or self.o.model
         if not model:
             raise _Bad("no model in the response (give one with --model)")
         task_id = self._task_id(line, task_field)
-        return {
+        record = {
             "model": str(model),
             "task_id": task_id,
             "success": self._success(line, task_id),
             **_usage_fields(usage),
+            "calls": 1,
             "timestamp": _timestamp(body.get("created")),
         }
+        if self.o.group_field:
+            group = _get(line, self.o.group_field)
+            if group is None or group == "":
+                raise _Bad(f"no attempt key at '{self.o.group_field}'")
+            record["_group"] = str(group)
+        return record
 
     def openai(self, line: dict[str, Any]) -> dict:
-        return self._record(line, line, openai_usage(line), "id")
+        return self._record(line, line, openai_usage(line), None)
 
     def openai_batch(self, line: dict[str, Any]) -> dict:
         response = line.get("response")
@@ -182,7 +194,7 @@ class _Reader:
             if not isinstance(body, dict):
                 raise _Bad("result.message is not a JSON object")
             return self._record(line, body, anthropic_usage(body), "custom_id")
-        return self._record(line, line, anthropic_usage(line), "id")
+        return self._record(line, line, anthropic_usage(line), None)
 
 
 def _json_lines(text: str) -> Iterator[tuple[int, Any]]:
@@ -257,6 +269,10 @@ def _csv_rows(text: str, options: ImportOptions, name: str) -> Iterator[tuple[in
                     record[col] = int(value) if value is not None and col in TOKEN_COLUMNS else value
             if (row.get(source["timestamp"]) or "").strip():
                 record["timestamp"] = row[source["timestamp"]].strip()
+            if options.group_field:
+                if not (row.get(options.group_field) or "").strip():
+                    raise _Bad(f"column '{options.group_field}': no attempt key")
+                record["_group"] = row[options.group_field].strip()
             yield number, record
         except _Bad as exc:
             yield number, exc
@@ -319,6 +335,12 @@ def import_log(text: str, name: str, options: ImportOptions) -> Imported:
             file=name,
             expected="a field of each line, or a file of task_id,success",
         )
+    if options.fmt == "openai" and not options.task_field:
+        raise InputError(
+            "no task id: a response's id names one call, not a task",
+            file=name,
+            expected="--task-field FIELD naming the field or metadata key that holds the task id",
+        )
     reader = _Reader(options)
     parse: Callable[[dict[str, Any]], dict] = {
         "openai": reader.openai,
@@ -339,7 +361,7 @@ def import_log(text: str, name: str, options: ImportOptions) -> Imported:
                 raise item
             if not isinstance(item, dict):
                 raise _Bad("not a JSON object")
-            records.append(parse(item))
+            records.append({**parse(item), "_line": number})
         except (_Bad, UsageError) as exc:
             bad.append((number, str(exc)))
         except _RequestError:

@@ -69,6 +69,9 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 _DECODER = json.JSONDecoder(
     object_pairs_hook=_pairs, parse_float=_parse_float, parse_int=_parse_int, parse_constant=_parse_constant
 )
+DECODER = _DECODER
+"""The strict decoder itself, for readers that walk a document with ``raw_decode`` (a JSON array
+whose elements must keep their line numbers); its refusals are ``ValueError``s."""
 
 
 def _depth(text: str) -> int:

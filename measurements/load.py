@@ -35,12 +35,13 @@ from tokenomics.units import TOKEN_COLUMNS
 
 PER_ATTEMPT_SHAPE = "per-attempt"
 AGGREGATED_SHAPE = "aggregated"
-TEXT_COLUMNS = ("model", "provider", "label", "task_id", "run")
+TEXT_COLUMNS = ("model", "provider", "label", "dataset", "task_id", "run")
 
 CANONICAL = [
     "label",
     "model",
     "provider",
+    "dataset",
     "task_id",
     "attempt",
     "run",
@@ -430,11 +431,37 @@ def _validate(frame: pd.DataFrame, lines: Lines, name: str) -> Measurements:
     # Absent optional columns come back as float NaN; keep one dtype per column whatever the file had.
     for text_col in TEXT_COLUMNS:
         out[text_col] = out[text_col].astype("string")
+    refuse_pooled_datasets(out)
     return Measurements(out, shape, name, notes)
+
+
+def refuse_pooled_datasets(frame: pd.DataFrame) -> None:
+    """One label must not hold rows of two datasets: the comparison pools a label's rows.
+
+    Rows without a dataset are not counted (a file may not say which dataset it holds).
+    """
+    named = frame.dropna(subset=["dataset"])
+    counts = named.groupby("label", sort=False)["dataset"].nunique()
+    if not (counts > 1).any():
+        return
+    label = str(counts[counts > 1].index[0])
+    rows = named[named["label"] == label]
+    datasets = list(pd.unique(rows["dataset"]))
+    second = rows[rows["dataset"] == datasets[1]].iloc[0]
+    raise InputError(
+        f"label {label!r} has rows of {len(datasets)} datasets ({', '.join(map(str, datasets[:4]))}); "
+        "one comparison would pool them",
+        file=str(second["source"]),
+        line=int(second["line"]),
+        column="dataset",
+        expected="one dataset per label: compare the datasets apart, or give their rows different labels",
+    )
 
 
 def combine(sets: list[Measurements]) -> pd.DataFrame:
     """Stack several measurement sets into one frame (labels stay as given)."""
     if len(sets) == 1:
         return sets[0].frame
-    return pd.concat([m.frame for m in sets], ignore_index=True)
+    frame = pd.concat([m.frame for m in sets], ignore_index=True)
+    refuse_pooled_datasets(frame)
+    return frame

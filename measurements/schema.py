@@ -31,6 +31,7 @@ COMMON: tuple[Column, ...] = (
     Column("model", "text", "model id as the API names it; `provider/model` also works"),
     Column("provider", "text", "provider id as genai-prices spells it (optional: inferred from the model)"),
     Column("label", "text", "name shown in the comparison (default: model); rows with one label are pooled"),
+    Column("dataset", "text", "the dataset (benchmark, task set or log) the row was measured on"),
     *(Column(c, "integer", _TOKEN_DOCS[c]) for c in TOKEN_COLUMNS),
     Column("calls", "integer", "API calls the row sums (long-context tiers are chosen per call)"),
     Column("cost_usd", "count", "observed cost in USD; used when tokens or prices are missing"),

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.importers import ImportOptions, import_log, parse_results
+from harness.log_formats import convert
+from harness.log_formats._read import Source
 from harness.tasks import parse_tasks
 from inputs.safe_json import decode_text
 from inputs.scenario_file import parse_scenario
@@ -23,7 +25,12 @@ READERS: dict[str, Callable[[bytes, str], Any]] = {
     "prices": parse_sheet,
     "scenario": parse_scenario,
     "tasks": lambda data, name: parse_tasks(_text(data, name), name),
-    "import-openai": lambda data, name: import_log(_text(data, name), name, ImportOptions("openai", "ok")),
+    # The task id is always named (a response id names a call); these files use "id" for it.
+    "import-openai": lambda data, name: import_log(
+        _text(data, name), name, ImportOptions("openai", "ok", task_field="id")
+    ),
+    # The other import formats as the Compare page reads an upload: detected, then converted.
+    "import-formats": lambda data, name: convert(Source(name, data), {}),
     "import-csv": lambda data, name: import_log(_text(data, name), name, ImportOptions("csv")),
     "results": lambda data, name: parse_results(_text(data, name), name),
 }

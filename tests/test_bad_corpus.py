@@ -78,6 +78,7 @@ def test_the_corpus_covers_every_class_for_every_reader() -> None:
         "tasks",
         "import-openai",
         "import-csv",
+        "import-formats",
         "results",
     }
     classes = {row["class"] for row in MANIFEST}

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+import shlex
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,7 +50,49 @@ def test_readme_examples_parse() -> None:
 
 
 def test_ci_runs_the_readme_test_command() -> None:
-    command = blocks("bash")[1].strip()
-    assert command == "bash scripts/test.sh"
-    assert command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "pip install -r requirements.txt && streamlit run app.py" in blocks("bash")[0]
+    """After the virtual-environment line, the two commands: start the dashboard, run the tests."""
+    venv, start, tests = (b.strip() for b in blocks("bash")[:3])
+    assert venv == "python3 -m venv .venv && . .venv/bin/activate"
+    assert start == "pip install -r requirements.txt && streamlit run app.py"
+    assert tests == "bash scripts/test.sh"
+    assert tests in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def runnable_commands() -> list[str]:
+    """Commands of the README's bash blocks marked ``<!-- runnable -->``, continuations joined."""
+    found = re.findall(r"<!-- runnable -->\n```bash\n(.*?)```", README, flags=re.S)
+    commands = []
+    for block in found:
+        for command in block.replace("\\\n", " ").splitlines():
+            if command.strip():
+                commands.append(command.strip())
+    return commands
+
+
+def test_the_readme_marks_its_runnable_blocks() -> None:
+    assert len(runnable_commands()) >= 8
+
+
+@pytest.fixture(scope="module")
+def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the repository to run the README's commands in (they write output files)."""
+    target = tmp_path_factory.mktemp("readme") / "checkout"
+    skip = shutil.ignore_patterns(".git", "__pycache__", ".*_cache", ".hypothesis", "tests", "bench", ".venv")
+    shutil.copytree(ROOT, target, ignore=skip)
+    return target
+
+
+@pytest.mark.parametrize("command", runnable_commands())
+def test_every_runnable_readme_command_works_as_written(checkout: Path, command: str) -> None:
+    assert command.startswith("python -m tokenomics ")
+    run = subprocess.run(
+        ["bash", "-c", command.replace("python -m", f"{shlex.quote(sys.executable)} -m", 1)],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() or ">" in command, "says nothing"
+    assert "Traceback" not in run.stderr

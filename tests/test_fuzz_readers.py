@@ -112,6 +112,7 @@ NAMES = {
     "tasks": ("t.jsonl",),
     "import-openai": ("log.jsonl",),
     "import-csv": ("log.csv",),
+    "import-formats": ("x.jsonl", "x.json", "x.csv", "x.tar.gz"),
     "results": ("r.csv", "r.jsonl"),
 }
 HEADS = {
@@ -121,6 +122,9 @@ HEADS = {
     "p.yaml": "- provider: p\n  model: m\n",
     "log.csv": "model,task_id,success,input_tokens,output_tokens\n",
     "r.csv": "task_id,success\n",
+    "x.jsonl": '{"schema_version": "0.3.0", "evaluation_id": "e", "sample_id": "s", "evaluation": {}}\n',
+    "x.json": '{"leaderboards": [{"name": "bash-only", "results": [{"name": "n", "per_instance_details": ',
+    "x.csv": "id,traceId,type,usageDetails,costDetails,startTime,model\n",
 }
 
 

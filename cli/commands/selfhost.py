@@ -26,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--api",
         action="append",
         metavar="MODEL",
-        help="API option to compare with (repeatable; default: every model with a finite cost per solved task)",
+        help="API option to compare with (repeatable; default: the model's own API, the three cheapest per "
+        "solved task and the most successful)",
     )
     parser.add_argument("--gpu", default="GPU", help="GPU kind, for labels (default 'GPU')")
     parser.add_argument("--gpus", type=int, default=1, help="GPUs per replica (default 1)")
@@ -81,13 +82,28 @@ def run_selfhost(args: argparse.Namespace) -> str:
             raise InputError(f"API option {unknown[0]!r} is not a model in the measurements")
         apis = summary.set_index("model").loc[args.api].reset_index()
     else:
-        apis = summary[np.isfinite(summary["cost_per_success"])].sort_values("cost_per_success")
+        apis = default_options(summary, args.model)
     table = options_table(plan, args.model, apis, args.volume)
     if args.format == "csv":
         return csv_text(table)
     if args.format == "json":
         return frame_to_json(table)
     return _text(plan, args, table)
+
+
+def default_options(summary: pd.DataFrame, model: str) -> pd.DataFrame:
+    """The model's own API, the three cheapest models per solved task and the most successful one."""
+    finite = summary[np.isfinite(summary["cost_per_success"])]
+    if finite.empty:
+        return finite
+    picks = pd.concat(
+        [
+            finite[finite["model"] == model],
+            finite.nsmallest(3, "cost_per_success"),
+            finite.loc[[finite["success_rate"].idxmax()]],
+        ]
+    )
+    return picks.drop_duplicates("model").sort_values("cost_per_success")
 
 
 def _text(plan: SelfHostPlan, args: argparse.Namespace, table: pd.DataFrame) -> str:

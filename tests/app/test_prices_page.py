@@ -65,9 +65,10 @@ def test_refresh_failure_is_shown_not_raised(monkeypatch) -> None:
 def test_staleness_of_the_prices_in_use() -> None:
     at = open_prices()
     aged = frame_with(at, "age_days").set_index("model")
-    # The bundled data's o3 runs are priced at genai-prices' o3 price, last changed or checked 2026-08-31.
-    assert aged.loc["o3", "layer"] == "genai-prices"
-    assert aged.loc["o3", "checked_on"] == "2026-08-31"
+    # The bundled data's gpt-5 runs are priced at genai-prices' gpt-5 price, last changed 2026-08-31;
+    # its o3 runs (June 2025) at a dated correction checked 2026-11-25.
+    assert (aged.loc["gpt-5", "layer"], aged.loc["gpt-5", "checked_on"]) == ("genai-prices", "2026-08-31")
+    assert (aged.loc["o3", "layer"], aged.loc["o3", "checked_on"]) == ("correction", "2026-11-25")
 
 
 def test_disagreements_and_using_the_other_price() -> None:

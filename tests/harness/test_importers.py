@@ -15,8 +15,10 @@ from tokenomics.errors import InputError
 
 
 def chat(id_: str, prompt: int, completion: int, cached: int = 0, reasoning: int = 0, **extra) -> dict:
+    """A chat completion as a harness logs it: the response with the task it answered in ``metadata``."""
     return {
         "id": id_,
+        "metadata": {"task": f"task-{id_}"},
         "object": "chat.completion",
         "created": 1763985600,  # 2025-11-24T12:00:00Z
         "model": "deepseek-chat",
@@ -44,7 +46,9 @@ OPENAI_LOG = jsonl(
 
 
 def test_openai_responses_with_success_field() -> None:
-    out = import_log(OPENAI_LOG, "log.jsonl", ImportOptions("openai", success_field="success"))
+    out = import_log(
+        OPENAI_LOG, "log.jsonl", ImportOptions("openai", success_field="success", task_field="metadata.task")
+    )
     assert [
         (
             r["task_id"],
@@ -55,7 +59,11 @@ def test_openai_responses_with_success_field() -> None:
             r["reasoning_tokens"],
         )
         for r in out.records
-    ] == [("c1", True, 1000, 512, 200, 50), ("c2", False, 800, 0, 100, 0), ("c3", True, 1200, 1024, 300, 0)]
+    ] == [
+        ("task-c1", True, 1000, 512, 200, 50),
+        ("task-c2", False, 800, 0, 100, 0),
+        ("task-c3", True, 1200, 1024, 300, 0),
+    ]
     assert out.records[0]["timestamp"] == "2025-11-24T12:00:00Z"
     assert out.records[0]["attempt"] == 1
 
@@ -99,15 +107,23 @@ def test_anthropic_messages_and_batch_results() -> None:
             "output_tokens": 80,
         },
         "ok": "yes",
+        "task": "t8",
     }
     batch_line = {"custom_id": "t9", "result": {"type": "succeeded", "message": {**message, "id": "msg_2"}}, "ok": "no"}
     errored = {"custom_id": "t10", "result": {"type": "errored", "error": {}}}
-    out = import_log(jsonl(message, batch_line, errored), "a.jsonl", ImportOptions("anthropic", success_field="ok"))
+    log = jsonl(message, batch_line, errored)
+    with pytest.raises(InputError, match="line 1: no task id: name the field or metadata key holding it"):
+        import_log(log, "a.jsonl", ImportOptions("anthropic", success_field="ok"))  # never the response id
+    only_batch = import_log(jsonl(batch_line, errored), "b.jsonl", ImportOptions("anthropic", success_field="ok"))
+    assert [r["task_id"] for r in only_batch.records] == ["t9"]  # a batch's custom_id is the requester's own id
+    batch_line["task"] = "t9"
+    options = ImportOptions("anthropic", success_field="ok", task_field="task")
+    out = import_log(jsonl(message, batch_line, errored), "a.jsonl", options)
     assert [
         (r["task_id"], r["success"], r["input_tokens"], r["cache_read_tokens"], r["cache_write_tokens"])
         for r in out.records
     ] == [
-        ("msg_1", True, 3520, 3000, 500),  # 20 fresh + 3000 read + 500 written
+        ("t8", True, 3520, 3000, 500),  # 20 fresh + 3000 read + 500 written
         ("t9", False, 3520, 3000, 500),
     ]
     assert out.request_errors == 1
@@ -122,7 +138,7 @@ def test_generic_csv_with_mapping() -> None:
         | {"output_tokens": "completion_toks", "cost_usd": "usd"},
     )
     out = import_log(text, "log.csv", options)
-    assert out.records == [
+    assert [{k: v for k, v in r.items() if not k.startswith("_")} for r in out.records] == [
         {
             "model": "gpt-4o",
             "task_id": "r1",
@@ -160,7 +176,7 @@ def test_generic_csv_with_mapping() -> None:
 )
 def test_malformed_lines_stop_the_import_with_line_numbers(fmt: str, text: str, words: str) -> None:
     with pytest.raises(InputError) as info:
-        import_log(text, "log", ImportOptions(fmt, success_field="success"))
+        import_log(text, "log", ImportOptions(fmt, success_field="success", task_field="metadata.task"))
     assert words in str(info.value)
     assert "nothing imported" in str(info.value)
 
@@ -176,6 +192,7 @@ def test_cli_import_all_or_nothing_then_skip_bad(tmp_path: Path, capsys) -> None
     out = tmp_path / "attempts.csv"
     store = tmp_path / "runs.sqlite"
     args = ["import", str(log), "--format", "openai", "--success-field", "success", "--provider", "deepseek"]
+    args += ["--task-field", "metadata.task"]
     assert main([*args, "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert "line 2: not valid JSON" in err
@@ -188,9 +205,9 @@ def test_cli_import_all_or_nothing_then_skip_bad(tmp_path: Path, capsys) -> None
             assert db.execute("SELECT COUNT(*) FROM runs").fetchone() == (0,)
 
     assert main([*args, "--out", str(out), "--skip-bad"]) == 0
-    assert "skipped 2 malformed line(s) (--skip-bad): 2, 4" in capsys.readouterr().out
+    assert "skipped 2 malformed record(s) (--skip-bad): 2, 4" in capsys.readouterr().out
     m = read_measurements(out)
-    assert list(m.frame["task_id"]) == ["c1", "c3"]
+    assert list(m.frame["task_id"]) == ["task-c1", "task-c3"]
     assert set(m.frame["provider"]) == {"deepseek"}
 
     assert main([*args, "--store", str(store), "--skip-bad", "--label", "DeepSeek (prod log)"]) == 0
@@ -204,11 +221,12 @@ def test_cli_results_file(tmp_path: Path, capsys) -> None:
     log = tmp_path / "log.jsonl"
     log.write_text(jsonl(chat("c1", 100, 10), chat("c2", 100, 10)))
     results = tmp_path / "results.csv"
-    results.write_text("task_id,success\nc1,pass\nc2,fail\n")
+    results.write_text("task_id,success\ntask-c1,pass\ntask-c2,fail\n")
     out = tmp_path / "a.jsonl"
-    assert main(["import", str(log), "--format", "openai", "--results", str(results), "--out", str(out)]) == 0
+    args = ["import", str(log), "--format", "openai", "--task-field", "metadata.task", "--results", str(results)]
+    assert main([*args, "--out", str(out)]) == 0
     rows = [json.loads(line) for line in out.read_text().splitlines()]
-    assert [(r["task_id"], r["success"]) for r in rows] == [("c1", True), ("c2", False)]
+    assert [(r["task_id"], r["success"]) for r in rows] == [("task-c1", True), ("task-c2", False)]
     results.write_text("task_id,success\nc1,perhaps\n")
-    assert main(["import", str(log), "--format", "openai", "--results", str(results), "--out", str(out)]) == 2
+    assert main([*args, "--out", str(out)]) == 2
     assert "results.csv, line 2, column 'success': not a yes/no value (found 'perhaps')" in capsys.readouterr().err
