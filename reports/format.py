@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from tokenomics.format import MISSING, count, money, number, pct, ratio, seconds, tokens
+from tokenomics.format import MISSING, count, decimal, money, number, pct, ratio, seconds, tokens
 
 KINDS: dict[str, Callable[..., str]] = {
     "money": money,
@@ -25,6 +25,7 @@ KINDS: dict[str, Callable[..., str]] = {
     "count": count,
     "tokens": tokens,
     "seconds": seconds,
+    "decimal": decimal,
 }
 
 
@@ -55,9 +56,14 @@ def text(value: object) -> str:
 def styled(frame: pd.DataFrame, kinds: Mapping[str, str], currency: str = "USD") -> Styler:
     """``frame`` with every column written by its kind (others as text); the values stay numbers."""
     formats: dict[object, str | Callable[[object], str] | None] = {
-        c: formatter(kinds.get(c, "text"), currency) for c in frame.columns if frame[c].dtype != bool
+        c: formatter(kinds.get(c, "text"), currency) for c in frame.columns if not _is_bool(frame[c])
     }
     return frame.style.format(formats, na_rep=MISSING)
+
+
+def _is_bool(column: pd.Series) -> bool:
+    """A bool column stays a checkbox on a page; a column of booleans and gaps reads yes / no / —."""
+    return bool(column.dtype == bool)
 
 
 def as_text(frame: pd.DataFrame, kinds: Mapping[str, str], currency: str = "USD") -> pd.DataFrame:

@@ -159,6 +159,18 @@ def seconds(value: object, missing: str = MISSING) -> str:
     return f"{x / 3600:.3g} h" if abs(x) >= BIG * 3600 else f"{x / 3600:.1f} h"
 
 
+def decimal(value: object, missing: str = MISSING) -> str:
+    """A plain quantity with two decimals (expected attempts, multipliers).
+
+    >>> decimal(1.5), decimal(12345.678), decimal(None)
+    ('1.50', '12,345.68', '—')
+    """
+    x = number(value)
+    if x is None or math.isinf(x):
+        return missing
+    return f"{x:.3g}" if abs(x) >= HUGE else f"{x:,.2f}"
+
+
 def interval(low: object, high: object, fmt: Formatter = money, missing: str = MISSING) -> str:
     """A range as ``a-b``, each end in the point's format; an open end reads "unbounded".
 
