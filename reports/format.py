@@ -54,7 +54,14 @@ def text(value: object) -> str:
 
 
 def styled(frame: pd.DataFrame, kinds: Mapping[str, str], currency: str = "USD") -> Styler:
-    """``frame`` with every column written by its kind (others as text); the values stay numbers."""
+    """``frame`` with every column written by its kind (others as text); the values stay numbers.
+
+    Nullable integer columns become floats first: a missing count must read ``—``, and a page
+    table shows pandas' ``NA`` as "None" whatever the format says.
+    """
+    nullable = [c for c in frame.columns if isinstance(frame[c].dtype, pd.Int64Dtype | pd.Int32Dtype)]
+    if nullable:
+        frame = frame.astype(dict.fromkeys(nullable, "float64"))
     formats: dict[object, str | Callable[[object], str] | None] = {
         c: formatter(kinds.get(c, "text"), currency) for c in frame.columns if not _is_bool(frame[c])
     }
