@@ -17,7 +17,7 @@ import pandas as pd
 from pricing.book import PriceSources, _covers, day_instant
 from pricing.layers import LAYERS, Candidate, candidates_for
 from pricing.litellm_map import LITELLM_TO_GENAI_PRICES
-from pricing.providers import resolve
+from pricing.providers import Identity, resolve
 
 THRESHOLD = 0.05
 """Relative difference on input or output price above which two layers disagree."""
@@ -35,19 +35,48 @@ def _price_on(candidates: list[Candidate], layer: str, day: date) -> Candidate |
     return None
 
 
+def candidates_of(sources: PriceSources, provider: str, model: str) -> tuple[list[Candidate], Identity]:
+    """Every layer's candidate prices of one model reference (no custom sheet), and how it resolved."""
+    ident = resolve(sources.snapshot, sources.litellm, provider, model)
+    candidates = candidates_for(
+        ident,
+        custom=(),
+        corrections=list(enumerate(sources.corrections)),
+        version=sources.genai_label(),
+        history=sources.history,
+        litellm=sources.litellm,
+    )
+    return candidates, ident
+
+
+def model_prices(sources: PriceSources, provider: str, model: str) -> tuple[pd.DataFrame, str]:
+    """One model's prices by layer and period (the Prices page and ``prices show``), and the provider note."""
+    candidates, ident = candidates_of(sources, provider, model)
+    frame = pd.DataFrame(
+        [
+            {
+                "layer": c.layer,
+                "provider": c.record["provider_id"],
+                "model": c.record["model_id"],
+                "period": c.record["price_as_of"],
+                "daily window": c.record["price_period"],
+                "input_mtok": c.record.get("input_mtok"),
+                "cache_read_mtok": c.record.get("cache_read_mtok"),
+                "output_mtok": c.record.get("output_mtok"),
+                "checked_on": c.record["checked_on"],
+                "source": c.record["price_source"],
+            }
+            for c in candidates
+        ]
+    )
+    return frame, ident.note
+
+
 def layer_prices(sources: PriceSources, models: Iterable[tuple[str, str]], day: date) -> pd.DataFrame:
     """Every layer's price on ``day`` for each (provider, model) reference, one row per layer."""
     records = []
     for provider, model in models:
-        ident = resolve(sources.snapshot, sources.litellm, provider, model)
-        candidates = candidates_for(
-            ident,
-            custom=(),
-            corrections=list(enumerate(sources.corrections)),
-            version=sources.genai_label(),
-            history=sources.history,
-            litellm=sources.litellm,
-        )
+        candidates, _ = candidates_of(sources, provider, model)
         for layer in LAYERS[1:]:
             c = _price_on(candidates, layer, day)
             if c is None:

@@ -6,10 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from pricing.book import PriceSources
-from pricing.check import catalog_models, disagreements, layer_prices
-from pricing.layers import candidates_for
+from pricing.check import catalog_models, disagreements, layer_prices, model_prices
 from pricing.litellm_map import refresh as refresh_litellm
-from pricing.providers import resolve
 from pricing.snapshot import refresh as refresh_genai
 from ui.data import price_sources, sources_key, today
 
@@ -26,34 +24,7 @@ def catalog_disagreements() -> pd.DataFrame:
 
 def model_history(reference: str) -> tuple[pd.DataFrame, str]:
     """Every candidate price of one model reference, by layer and period, and the provider note."""
-    sources = price_sources()
-    ident = resolve(sources.snapshot, sources.litellm, "", reference)
-    candidates = candidates_for(
-        ident,
-        custom=(),
-        corrections=list(enumerate(sources.corrections)),
-        version=sources.genai_label(),
-        history=sources.history,
-        litellm=sources.litellm,
-    )
-    frame = pd.DataFrame(
-        [
-            {
-                "layer": c.layer,
-                "provider": c.record["provider_id"],
-                "model": c.record["model_id"],
-                "period": c.record["price_as_of"],
-                "daily window": c.record["price_period"],
-                "input_mtok": c.record.get("input_mtok"),
-                "cache_read_mtok": c.record.get("cache_read_mtok"),
-                "output_mtok": c.record.get("output_mtok"),
-                "checked_on": c.record["checked_on"],
-                "source": c.record["price_source"],
-            }
-            for c in candidates
-        ]
-    )
-    return frame, ident.note
+    return model_prices(price_sources(), "", reference)
 
 
 def refresh_sources() -> None:

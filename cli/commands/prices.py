@@ -18,9 +18,7 @@ import pandas as pd
 
 from cli.common import parse_date, read_frames
 from pricing.book import default_sources
-from pricing.check import THRESHOLD, catalog_models, disagreements, layer_prices
-from pricing.layers import candidates_for
-from pricing.providers import resolve
+from pricing.check import THRESHOLD, catalog_models, disagreements, layer_prices, model_prices
 from reports.tables import frame_to_json
 from tokenomics.errors import InputError
 
@@ -94,38 +92,12 @@ def run_check(args: argparse.Namespace) -> str:
 
 
 def run_show(args: argparse.Namespace) -> str:
-    sources = default_sources()
-    ident = resolve(sources.snapshot, sources.litellm, args.provider, args.model)
-    candidates = candidates_for(
-        ident,
-        custom=(),
-        corrections=list(enumerate(sources.corrections)),
-        version=sources.genai_label(),
-        history=sources.history,
-        litellm=sources.litellm,
-    )
-    if not candidates:
+    frame, note = model_prices(default_sources(), args.provider, args.model)
+    if frame.empty:
         raise InputError(f"no price layer knows {args.model!r}", expected="a model id genai-prices or LiteLLM knows")
-    frame = pd.DataFrame(
-        [
-            {
-                "layer": c.layer,
-                "provider": c.record["provider_id"],
-                "model": c.record["model_id"],
-                "period": c.record["price_as_of"],
-                "daily window": c.record["price_period"],
-                "input_mtok": c.record.get("input_mtok"),
-                "cache_read_mtok": c.record.get("cache_read_mtok"),
-                "output_mtok": c.record.get("output_mtok"),
-                "checked_on": c.record["checked_on"],
-                "source": c.record["price_source"],
-            }
-            for c in candidates
-        ]
-    )
     text = _render(frame, args.format, "")
-    if args.format == "table" and ident.note:
-        text = f"note: {ident.note}\n\n" + text
+    if args.format == "table" and note:
+        text = f"note: {note}\n\n" + text
     return text
 
 
