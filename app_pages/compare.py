@@ -16,11 +16,14 @@ from pricing.check import STALE_DAYS, oldest_in_use, staleness
 from pricing.overrides import EDITABLE, edits_to_custom
 from pricing.providers import provider_choices
 from reports.charts import cost_breakdown_figure, pareto_figure
+from reports.format import styled
 from reports.tables import money, to_csv
+from reports.views import COMPARE, compare_frame, kinds, shortlist, unpriced_advice, unpriced_models
 from tokenomics.compare import headline
 from tokenomics.errors import InputError
 from tokenomics.timing import estimate_missing_time, with_value_of_time
 from ui.data import custom_sheets, load_bundled, parse_upload, price_sources, read_uploads, run_comparison, today
+from ui.origins import with_origins
 from ui.safe import md
 from ui.server_mode import server_mode, store_path
 
@@ -211,14 +214,16 @@ if not stale.empty:
         + ". Check them at their source and override them below if they moved.",
         icon=":material/schedule:",
     )
-if result.unpriced:
-    with st.expander(f"{len(result.unpriced)} model id(s) have no price in any price layer"):
-        st.write("Fill their prices in **Prices in use** below, or upload a price sheet on the Prices page.")
-        st.dataframe(
-            pd.DataFrame({"model": list(result.unpriced), "why": list(result.unpriced.values())}),
-            hide_index=True,
-            width="stretch",
-        )
+no_price = unpriced_models(summary, result.unpriced)
+if not no_price.empty:
+    # One list, the same models the "Unpriced" figure counts, plus those ranked by a published cost.
+    ranked_anyway = no_price[no_price["cost from"] != "unpriced"]
+    title = f"{int((~priced).sum())} model(s) unpriced" + (
+        f", {len(ranked_anyway)} ranked by their published cost without a price" if len(ranked_anyway) else ""
+    )
+    with st.expander(title):
+        st.write(md(unpriced_advice(summary)))
+        st.dataframe(no_price, hide_index=True, width="stretch", key="unpriced_list")
 
 # ---- table ------------------------------------------------------------------------------------
 table = summary if show_unpriced else summary[priced]
@@ -227,81 +232,29 @@ if decode_tps > 0:
 timed = "seconds_per_success" in table.columns
 if timed and value_of_time > 0:
     table = with_value_of_time(table, value_of_time)
-view = table[
-    [
-        "model",
-        "provider",
-        "cost_per_success",
-        "cps_low",
-        "cps_high",
-        *(["cost_of_pass"] if "cost_of_pass" in table.columns else []),
-        *(["cost_per_success_with_time"] if "cost_per_success_with_time" in table.columns else []),
-        "discount_per_token",
-        "discount_per_success",
-        "success_rate",
-        "success_low",
-        "success_high",
-        "attempts",
-        "successes",
-        "cost_per_attempt",
-        "input_tokens_per_attempt",
-        "cache_read_tokens_per_attempt",
-        "output_tokens_per_attempt",
-        "reasoning_tokens_per_attempt",
-        *(["seconds_per_attempt", "seconds_per_success"] if timed else []),
-        *(["time_basis"] if "time_basis" in table.columns else []),
-        *(["time_cost_per_success"] if "time_cost_per_success" in table.columns else []),
-        "on_frontier",
-        "repricing_flag",
-        "cost_basis",
-        "observed_cost",
-        "repriced_cost",
-        "total_cost",
-        "price_layer",
-        "price_source",
-        "price_as_of",
-        "checked_on",
-        "cps_interval",
-    ]
-]
-usd = st.column_config.NumberColumn
+view = with_origins(table)
+shown = compare_frame(view)
+spec = {c: col for c, col in COMPARE.items() if c in shown.columns}
+st.markdown("**Cheapest per solved task**")
+st.table(shortlist(shown, "success_rate", "cost_per_success").set_index("model"))
 st.dataframe(
-    view.sort_values("cost_per_success"),
+    styled(shown, kinds(spec)),
     hide_index=True,
     width="stretch",
     key="summary_table",
     column_config={
-        "success_rate": usd("success", format="percent"),
-        "success_low": usd("success low (95%)", format="percent"),
-        "success_high": usd("success high (95%)", format="percent"),
-        "input_tokens_per_attempt": usd("input tok/attempt", format="compact"),
-        "cache_read_tokens_per_attempt": usd("cached tok/attempt", format="compact"),
-        "output_tokens_per_attempt": usd("output tok/attempt", format="compact"),
-        "reasoning_tokens_per_attempt": usd("reasoning tok/attempt", format="compact"),
-        "cost_per_attempt": usd("$/attempt", format="$%.4f"),
-        "cost_per_success": usd("$/solved task", format="$%.4f"),
-        "cps_low": usd("$/solved low (95%)", format="$%.4f"),
-        "cps_high": usd("$/solved high (95%)", format="$%.4f"),
-        "cost_of_pass": usd("cost-of-pass (per-task)", format="$%.4f"),
-        "discount_per_token": usd("x cheaper per token", format="%.2fx"),
-        "discount_per_success": usd("x cheaper per solved task", format="%.2fx"),
-        "observed_cost": usd("published/observed $", format="$%.2f"),
-        "repriced_cost": usd("repriced $", format="$%.2f"),
-        "total_cost": usd("total $ (used)", format="$%.2f"),
-        "repricing_flag": st.column_config.TextColumn(
-            "check", help="why the repriced cost disagrees with the published one"
-        ),
-        "on_frontier": st.column_config.CheckboxColumn("Pareto"),
-        "seconds_per_attempt": usd("s/attempt", format="%.1f"),
-        "seconds_per_success": usd("s/solved task", format="%.1f", help="latency per attempt / success rate"),
-        "time_cost_per_success": usd("waiting $/solved task", format="$%.4f"),
-        "cost_per_success_with_time": usd("$/solved task incl. waiting", format="$%.4f"),
+        c: (
+            st.column_config.CheckboxColumn(col.label, help=col.help or None)
+            if col.kind == "bool"
+            else st.column_config.Column(col.label, help=col.help or None)
+        )
+        for c, col in spec.items()
     },
 )
 st.caption(
-    "Success interval: 95% Wilson. Cost-per-success interval: bootstrap over tasks where per-task data "
-    "exists, else from the success-rate interval (column cps_interval). 'inf' = no success seen: the "
-    "cost per solved task is unbounded. Discounts are against the baseline; above 1 means cheaper."
+    "Success interval: 95% Wilson. Cost-per-solved-task interval: bootstrap over tasks where per-task data "
+    "exists, else from the success-rate interval (column 'interval method'). 'unbounded': no success seen. "
+    "Discounts are against the baseline; above 1x means cheaper. Money in USD."
 )
 st.download_button(
     "Download the table (CSV)",
@@ -322,22 +275,41 @@ if not per_attempt.empty:
         "`tokenomics import --format eee` reads them back. See docs/import.md.",
     )
 
-# ---- charts -----------------------------------------------------------------------------------
-left, right = st.columns(2)
-with left:
-    st.markdown("**Success rate vs cost per solved task** (frontier: no model is both better and cheaper)")
-    st.plotly_chart(pareto_figure(summary), key="pareto_chart")
-    off_chart = summary[~np.isfinite(summary["cost_per_success"])]
-    if not off_chart.empty:
-        st.caption("Not on the chart (unpriced or no success): " + md(", ".join(off_chart["model"])))
-with right:
-    st.markdown("**Where the money goes, per solved task**")
-    scale = st.segmented_control(
-        "Scale", ["share", "USD"], default="share", key="breakdown_scale", label_visibility="collapsed"
-    )
-    st.plotly_chart(cost_breakdown_figure(summary, share=scale != "USD"), key="breakdown_chart")
-    if scale != "USD":
-        st.caption("Runs costed from a published total (no token split) are left out of the shares.")
+# ---- charts: built only when opened (Plotly is the heaviest thing a page can load) ------------
+charts = st.expander(
+    "Charts: success against cost per solved task, and where the money goes", key="compare_charts", on_change="rerun"
+)
+with charts:
+    if charts.open:
+        picks = [m for m in (base_label, st.session_state.get("candidate")) if m]
+        st.markdown("**Success rate vs cost per solved task** (frontier: no model is both better and cheaper)")
+        pareto = pareto_figure(summary, picks)
+        if pareto is None:
+            st.info("No model has a finite cost per solved task: nothing to chart.")
+        else:
+            st.plotly_chart(pareto, key="pareto_chart")
+            st.caption(
+                "Labelled: the frontier (a staircase, not a convex hull) and the headline's pair; hover for the rest."
+            )
+        off_chart = summary[~np.isfinite(summary["cost_per_success"])]
+        if not off_chart.empty:
+            st.caption("Not on the chart (unpriced or no success): " + md(", ".join(off_chart["model"])))
+        st.markdown("**Where the money goes, per solved task**")
+        scale = st.segmented_control(
+            "Scale", ["share", "USD"], default="share", key="breakdown_scale", label_visibility="collapsed"
+        )
+        breakdown = cost_breakdown_figure(summary, share=scale != "USD")
+        if breakdown is None:
+            st.info(
+                "No run here has a cost split by token kind (input, output, reasoning...): the runs are costed from "
+                "their published totals. Choose USD to see those totals."
+                if scale != "USD"
+                else "No model has a cost per solved task to split."
+            )
+        else:
+            st.plotly_chart(breakdown, key="breakdown_chart")
+            if scale != "USD":
+                st.caption("Runs costed from a published total (no token split) are left out of the shares.")
 
 if result.notes:
     with st.expander(f"Provider chosen for {len(result.notes)} bare model id(s)"):

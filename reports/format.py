@@ -109,6 +109,6 @@ def log_ticks(low: float, high: float, currency: str | None = "USD", most: int =
 
 
 def _short_money(value: float, currency: str) -> str:
-    """Tick labels drop the cents of whole amounts: ``$1`` and ``$20``, not ``$1.00``."""
+    """Tick labels are round numbers: no trailing zeros (``$0.05``, ``$1``, not ``$0.0500``, ``$1.00``)."""
     written = money(value, currency)
-    return written[:-3] if written.endswith(".00") else written
+    return written.rstrip("0").rstrip(".") if "." in written and "e" not in written else written

@@ -142,3 +142,51 @@ def shortlist(
             "per solved task": [money(v, currency) for v in finite[cost]],
         }
     )
+
+
+def unpriced_models(summary: pd.DataFrame, no_price: dict[str, str]) -> pd.DataFrame:
+    """Every model without a price, one row each: the unpriced ones (what the page's "Unpriced" counts)
+    first, then those ranked by their published cost although no price layer knows them.
+
+    ``no_price`` is the comparison's model reference -> why no layer prices it.
+    """
+    ids = summary["model_id"].fillna("").astype(str) if "model_id" in summary.columns else summary["model"]
+    unpriced = summary["cost_basis"].eq("unpriced")
+    listed = unpriced | ids.isin(list(no_price))
+    rows = summary[listed]
+    why = [
+        no_price.get(i, "the run reports neither token counts nor a cost")
+        if basis == "unpriced"
+        else "ranked by its published cost: " + no_price.get(i, "no price layer knows it")
+        for i, basis in zip(ids[listed], rows["cost_basis"], strict=True)
+    ]
+    out = pd.DataFrame(
+        {
+            "model": rows["model"].to_numpy(),
+            "model id": ids[listed].to_numpy(),
+            "cost from": np.where(rows["cost_basis"].eq("unpriced"), "unpriced", "published cost"),
+            "why": why,
+        }
+    )
+    return out.sort_values(["cost from", "model"], ascending=[False, True], ignore_index=True)
+
+
+def unpriced_advice(summary: pd.DataFrame) -> str:
+    """What to do about models without a price, in words that fit the data in hand."""
+    has_tokens = summary.reindex(columns=["input_tokens_per_attempt", "output_tokens_per_attempt"]).notna().any().any()
+    unpriced = summary["cost_basis"].eq("unpriced")
+    if not has_tokens:
+        return (
+            "These runs report what they cost, not their tokens: they are ranked by that cost and need no price. "
+            "A price would only split a cost by token kind, which a file without token counts cannot do; "
+            + (
+                "the runs listed as unpriced report no cost either: add their cost_usd to the file."
+                if unpriced.any()
+                else "nothing is missing."
+            )
+        )
+    return (
+        "An unpriced model is never shown as $0. Where a run has token counts, fill its prices in 'Prices in use' "
+        "below (USD per million tokens) or upload a price sheet on the Prices page; a run with neither tokens nor "
+        "a cost needs them in the file. A model ranked by its published cost needs no price."
+    )

@@ -78,9 +78,12 @@ def main() -> int:
                         page.locator(IDLE).wait_for()
                         page.wait_for_timeout(1500)  # charts and tables draw after the script ends
                         # Streamlit scrolls inside its main container: grow the window to the content's height.
+                        # (The sidebar counts only where it is open beside the page, not on a phone.)
+                        selector = "[data-testid='stMain']" + (
+                            ", [data-testid='stSidebarContent']" if width > 640 else ""
+                        )
                         tall = page.evaluate(
-                            "() => Math.max(...[...document.querySelectorAll(\"[data-testid='stMain'], "
-                            "[data-testid='stSidebarContent']\")].map(e => e.scrollHeight))"
+                            f'() => Math.max(...[...document.querySelectorAll("{selector}")].map(e => e.scrollHeight))'
                         )
                         page.set_viewport_size({"width": width, "height": max(height, min(int(tall) + 40, 12000))})
                         page.wait_for_timeout(800)

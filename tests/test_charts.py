@@ -46,7 +46,7 @@ def test_pareto_marks_frontier_and_leaves_out_unbounded_and_unpriced() -> None:
     # The frontier is labelled; the other models are named on hover only.
     assert labels_of(fig) == ["cheap", "strong"]
     assert "<b>dominated</b>" in by_name["other models"].hovertext[0]
-    assert "cost per solved task $0.20 ($0.15-$0.30)" in by_name["other models"].hovertext[0]
+    assert "cost per solved task $0.200 ($0.150-$0.300)" in by_name["other models"].hovertext[0]
     # The frontier is drawn as a staircase through the frontier points, cheapest first.
     staircase = by_name["frontier (staircase)"]
     assert staircase.line.shape == "hv"
@@ -61,7 +61,7 @@ def test_the_users_picks_are_labelled_too() -> None:
 
 def test_a_dollar_log_axis_reads_as_money() -> None:
     axis = pareto_figure(summary()).layout.xaxis
-    assert list(axis.ticktext) == ["$0.005", "$0.01", "$0.02", "$0.05", "$0.10", "$0.20"]
+    assert list(axis.ticktext) == ["$0.005", "$0.01", "$0.02", "$0.05", "$0.1", "$0.2"]
     assert all("µ" not in t and "m" not in t for t in axis.ticktext)
 
 
@@ -109,4 +109,4 @@ def test_breakdown_usd_shows_observed_total_in_grey() -> None:
     # strong: input 2.0 / 80 successes = $0.025 per solved task.
     first = fig.data[0]
     assert dict(zip(first.y, first.x, strict=True))["strong"] == 0.025
-    assert dict(zip(first.y, first.customdata, strict=True))["strong"] == "$0.025"
+    assert dict(zip(first.y, first.customdata, strict=True))["strong"] == "$0.0250"

@@ -23,7 +23,7 @@ from tokenomics.format import count, interval, money, pct, ratio, seconds, token
         (1.0, "EUR", "€1.00"),
         (0.999, "USD", "$0.999"),
         (0.9996, "USD", "$1.00"),  # rounds up to a whole unit
-        (0.1, "USD", "$0.10"),
+        (0.1, "USD", "$0.100"),
         (0.0754, "CNY", "¥0.0754"),
         (0.000754, "USD", "$0.000754"),  # the audit's "$0.000754" vs "$0.0008": three significant digits
         (0.00075449, "USD", "$0.000754"),
@@ -67,9 +67,9 @@ def test_other_kinds(write, value, expected) -> None:
 
 
 def test_intervals_read_a_dash_b() -> None:
-    assert interval(0.0021, 0.0034) == "$0.0021-$0.0034"
+    assert interval(0.0021, 0.0034) == "$0.00210-$0.00340"
     assert interval(0.412, 0.47, pct) == "41.2%-47.0%"
-    assert interval(0.5, math.inf) == "$0.50-unbounded"
+    assert interval(0.5, math.inf) == "$0.500-unbounded"
     assert interval(np.nan, None, pct) == "—"
 
 
@@ -109,7 +109,7 @@ def test_a_table_reads_in_one_format_and_keeps_its_numbers() -> None:
 
 def test_log_ticks_of_a_dollar_axis_read_as_money() -> None:
     values, labels = log_ticks(0.0004, 0.9)
-    assert labels == ["$0.001", "$0.01", "$0.10"]  # 1-2-5 steps would be nine ticks: powers of ten only
+    assert labels == ["$0.001", "$0.01", "$0.1"]  # 1-2-5 steps would be nine ticks: powers of ten only
     assert all(lab.startswith("$") and "µ" not in lab and "m" not in lab for lab in labels)
     assert values == sorted(values) and len(values) <= 8
     assert log_ticks(1, 20)[1] == ["$1", "$2", "$5", "$10", "$20"]

@@ -1,8 +1,8 @@
 """How every number reads, in sentences, tables, tooltips and reports: one set of rules.
 
 - **money** by magnitude: whole units from 100 up (``$1,234``), cents from 1 (``$12.35``),
-  three significant digits below 1 with at least two decimals (``$0.50``, ``$0.0123``,
-  ``$0.000754``), powers of ten past a trillion and below a millionth. ``inf`` is
+  three significant digits below 1, trailing zeros kept so a column reads alike (``$0.500``,
+  ``$0.0123``, ``$0.00900``, ``$0.000754``), powers of ten past a trillion and below a millionth. ``inf`` is
   "unbounded" (no success seen); a missing amount is never $0.
 - **shares** (success rates, haircuts, utilisation) as percentages with one decimal (``41.8%``).
 - **intervals** as ``a-b`` in the same format as the point.
@@ -59,22 +59,18 @@ def _amount(x: float) -> str:
         return f"{x:,.0f}"
     if x >= 1 or x == 0:
         return f"{x:,.2f}"
-    digits = max(2, 2 - math.floor(math.log10(x)))  # three significant digits
+    digits = max(2, 2 - math.floor(math.log10(x)))  # three significant digits, zeros kept: a column aligns
     text = f"{x:.{digits}f}"
-    if float(text) >= 1:  # 0.9996 rounds up to 1.00
-        return "1.00"
-    trimmed = text.rstrip("0")
-    decimals = len(trimmed.split(".")[1])
-    return trimmed if decimals >= 2 else f"{x:.2f}"
+    return "1.00" if float(text) >= 1 else text  # 0.9996 rounds up to a whole unit
 
 
 def money(value: object, currency: str = "USD", missing: str = MISSING) -> str:
     """An amount of money with its currency sign, by magnitude.
 
-    >>> [money(v) for v in (1234.5, 123.45, 12.345, 1.2, 0.5, 0.02, 0.0219, 0.000754, 0.00309)]
-    ['$1,234', '$123', '$12.35', '$1.20', '$0.50', '$0.02', '$0.0219', '$0.000754', '$0.00309']
+    >>> [money(v) for v in (1234.5, 123.45, 12.345, 1.2, 0.5, 0.02, 0.0219, 0.000754, 0.009)]
+    ['$1,234', '$123', '$12.35', '$1.20', '$0.500', '$0.0200', '$0.0219', '$0.000754', '$0.00900']
     >>> money(0.0123, "CNY"), money(4.2e15), money(3e-8, "EUR"), money(0), money(-0.5)
-    ('¥0.0123', '$4.2e+15', '€3e-08', '$0.00', '-$0.50')
+    ('¥0.0123', '$4.2e+15', '€3e-08', '$0.00', '-$0.500')
     >>> money(float("inf")), money(None), money(float("nan"), missing="unpriced"), money(12, "CHF")
     ('unbounded', '—', 'unpriced', 'CHF 12.00')
     """
@@ -175,7 +171,7 @@ def interval(low: object, high: object, fmt: Formatter = money, missing: str = M
     """A range as ``a-b``, each end in the point's format; an open end reads "unbounded".
 
     >>> interval(0.0123, 0.0456), interval(0.31, 0.52, pct), interval(0.01, float("inf"))
-    ('$0.0123-$0.0456', '31.0%-52.0%', '$0.01-unbounded')
+    ('$0.0123-$0.0456', '31.0%-52.0%', '$0.0100-unbounded')
     >>> interval(None, float("nan"))
     '—'
     """

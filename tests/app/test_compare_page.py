@@ -137,3 +137,37 @@ def test_time_estimated_from_ttft_and_decode_speed_where_latency_is_missing(app:
     assert row["seconds_per_attempt"] == pytest.approx(18.0)
     assert row["seconds_per_success"] == pytest.approx(54.0)
     assert row["time_basis"].startswith("estimated")
+
+
+def test_the_unpriced_count_and_the_unpriced_list_agree(app: AppTest) -> None:
+    at = app.run()
+    no_errors(at)
+    unpriced = next(m for m in at.metric if m.label == "Unpriced").value
+    listing = next(d.value for d in at.dataframe if "cost from" in d.value.columns)
+    assert int(unpriced) == int((listing["cost from"] == "unpriced").sum()) == 18
+    title = next(e.label for e in at.expander if "unpriced" in e.label)
+    assert title.startswith("18 model(s) unpriced")
+
+
+def test_a_cost_only_file_gets_advice_it_can_follow(app: AppTest) -> None:
+    at = app.run()
+    at.radio(key="source").set_value("My upload")
+    cost_only = b"model,attempts,successes,cost_usd\nacme-large,20,12,3.40\nacme-small,20,8,0.90\nacme-new,20,9,\n"
+    at.file_uploader(key="upload").set_value(("costs.csv", cost_only, "text/csv"))
+    at.run()
+    no_errors(at)
+    advice = " ".join(m.value for m in at.markdown)
+    assert "report what they cost, not their tokens: they are ranked by that cost and need no price" in plain(advice)
+    assert "add their cost_usd to the file" in plain(advice)
+    assert "Fill their prices" not in plain(advice)
+
+
+def test_phone_first_columns_are_model_success_and_cost_per_solved_task(app: AppTest) -> None:
+    at = app.run()
+    table = summary_table(at)
+    assert table.columns[:3].tolist() == ["model", "success_rate", "cost_per_success"]
+    assert {"vendor", "origin", "open_weights"} <= set(table.columns)
+    # The cheapest first, as in the shortlist above the table.
+    shortlist = at.table[0].value
+    assert shortlist.columns.tolist() == ["success", "per solved task"]
+    assert shortlist.index[0] == table["model"].iloc[0]
