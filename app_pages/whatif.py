@@ -15,9 +15,9 @@ from reports.procurement import ASSUMPTIONS, assemble, to_csv, to_html, to_xlsx
 from reports.views import WHATIF, kinds, shortlist, whatif_frame
 from reports.whatif_charts import pareto_whatif_figure, tornado_figure
 from tokenomics.errors import InputError
-from tokenomics.format import money
+from tokenomics.format import money, upper_first
 from tokenomics.scenario import TIERS, with_presets
-from tokenomics.scenario_analysis import leader, solved_share
+from tokenomics.scenario_analysis import solved_share
 from tokenomics.scenario_apply import check_labels, ranking_name
 from ui.data import parse_upload, snapshot_info, today
 from ui.origins import with_origins
@@ -282,10 +282,17 @@ with results:
         "generated on": today().isoformat(),
     }
     resolved = with_presets(scenario, ready.presets)
+    origins = with_origins(ready.base.models[["model", "model_id"]])[["model", "vendor", "origin", "open_weights"]]
     content = assemble(
-        ready.base, resolved, ready.comparison.summary, context, ready.comparison.prices_in_use, ready.presets
+        ready.base,
+        resolved,
+        ready.comparison.summary,
+        context,
+        ready.comparison.prices_in_use,
+        ready.presets,
+        origins,
     )
-    table = with_origins(content.whatif.merge(ready.base.models[["model", "model_id"]], on="model", how="left"))
+    table = content.whatif
     cur = scenario.currency
 
     st.subheader(md(content.headline))
@@ -295,14 +302,13 @@ with results:
             icon=":material/currency_exchange:",
         )
     elif scenario.rate_note:
-        st.caption(md(scenario.rate_note.capitalize()) + ". " + "Every money figure below is converted at this rate.")
-    best = leader(content.whatif, scenario)
+        st.caption(md(upper_first(scenario.rate_note)) + ". " + "Every money figure below is converted at this rate.")
+    best = content.leader
     if best is not None:
         top = content.whatif[content.whatif["model"] == best].iloc[0]
         c1, c2, c3 = st.columns(3)
-        c1.metric(
-            ranking_name(scenario).capitalize(), money(float(top["cost_per_success"]), cur), best, delta_color="off"
-        )
+        figure_now = float(top["cost_per_task_with_failures" if scenario.failure_usd > 0 else "cost_per_success"])
+        c1.metric(upper_first(ranking_name(scenario)), money(figure_now, cur), help=f"The cheapest: {best}")
         c2.metric("Tasks solved", solved_share(float(top["p_solved"])), help=str(top["method"]))
         c3.metric(
             "Monthly total",
@@ -382,7 +388,7 @@ with results:
         if tab_why.open:
             st.markdown("\n".join(f"- {a}" for a in ASSUMPTIONS))
             if scenario.rate_note:
-                st.markdown(f"- {md(scenario.rate_note.capitalize())}.")
+                st.markdown(f"- {md(upper_first(scenario.rate_note))}.")
             st.dataframe(table[["model", "method"]], hide_index=True, width="stretch", key="wi_methods")
             for name in ("haircut presets", "service tiers"):
                 if name in content.extra_tables:

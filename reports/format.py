@@ -39,12 +39,12 @@ def formatter(kind: str, currency: str = "USD") -> Callable[[object], str]:
 
 
 def text(value: object) -> str:
-    """Any other cell: missing reads ``—``, a list reads as its items, the rest as written.
+    """Any other cell: missing or empty reads ``—``, a list reads as its items, the rest as written.
 
-    >>> text(None), text(float("nan")), text(pd.NA), text(["a", "b"]), text("x"), text(True)
-    ('—', '—', '—', 'a, b', 'x', 'yes')
+    >>> text(None), text(float("nan")), text(pd.NA), text(""), text(["a", "b"]), text("x"), text(True)
+    ('—', '—', '—', '—', 'a, b', 'x', 'yes')
     """
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or value == "" or (isinstance(value, float) and math.isnan(value)):
         return MISSING
     if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"

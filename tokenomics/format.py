@@ -167,6 +167,15 @@ def decimal(value: object, missing: str = MISSING) -> str:
     return f"{x:.3g}" if abs(x) >= HUGE else f"{x:,.2f}"
 
 
+def upper_first(text: str) -> str:
+    """A sentence's first letter capitalised, the rest as written (``str.capitalize`` lowercases "USD").
+
+    >>> upper_first("amounts in EUR at 1 USD = 0.9 EUR")
+    'Amounts in EUR at 1 USD = 0.9 EUR'
+    """
+    return text[:1].upper() + text[1:]
+
+
 def interval(low: object, high: object, fmt: Formatter = money, missing: str = MISSING) -> str:
     """A range as ``a-b``, each end in the point's format; an open end reads "unbounded".
 
