@@ -8,6 +8,7 @@ st.set_page_config(page_title="tokenomics: cost per solved task", page_icon="$",
 
 # (file, title, icon) in menu order; the first is the default page.
 MENU = [
+    ("findings.py", "Findings", ":material/lightbulb:"),
     ("compare.py", "Compare", ":material/leaderboard:"),
     ("whatif.py", "What-if", ":material/tune:"),
     ("selfhost.py", "Self-host", ":material/dns:"),

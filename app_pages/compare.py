@@ -11,6 +11,7 @@ import streamlit as st
 
 from harness.export import list_runs, read_store
 from harness.log_formats.eee import to_eee
+from inputs.datasets import measurement_datasets
 from measurements.load import combine
 from pricing.check import STALE_DAYS, oldest_in_use, staleness
 from pricing.overrides import EDITABLE, edits_to_custom
@@ -18,14 +19,32 @@ from pricing.providers import provider_choices
 from reports.charts import cost_breakdown_figure, pareto_figure
 from reports.format import styled
 from reports.tables import money, to_csv
-from reports.views import COMPARE, compare_frame, kinds, shortlist, unpriced_advice, unpriced_models
-from tokenomics.compare import headline
+from reports.views import (
+    COMPARE,
+    compare_frame,
+    kinds,
+    ranked_without_price,
+    shortlist,
+    unpriced_advice,
+    unpriced_models,
+)
+from tokenomics.compare import cost_of_pass_note, default_pair, eligible, headline, pair_sentence
 from tokenomics.errors import InputError
 from tokenomics.timing import estimate_missing_time, with_value_of_time
-from ui.data import custom_sheets, load_bundled, parse_upload, price_sources, read_uploads, run_comparison, today
+from ui.data import (
+    custom_sheets,
+    load_bundled_datasets,
+    parse_upload,
+    price_sources,
+    read_uploads,
+    run_comparison,
+    today,
+)
 from ui.origins import with_origins
 from ui.safe import md
 from ui.server_mode import server_mode, store_path
+
+MY_DATA = "my-data"
 
 st.title("Cost per solved task")
 st.caption(
@@ -95,7 +114,7 @@ prefer_published = rank_by == "the published cost"
 
 sets = []
 if source in ("Bundled public data", "Both"):
-    sets.append(load_bundled())
+    sets.extend(load_bundled_datasets())
 uploaded, errors = read_uploads([(upload.getvalue(), upload.name) for upload in uploads or []])
 sets.extend(uploaded)
 if picked_runs and store_file is not None:
@@ -118,6 +137,22 @@ try:
 except InputError as exc:
     st.error(f"Could not compare these files together. {md(str(exc))}", icon=":material/error:")
     st.stop()
+# Datasets are compared apart, never pooled: rows that do not say theirs are the user's own.
+frame["dataset"] = frame["dataset"].fillna(MY_DATA)
+dataset_names = {d.id: d.name for d in measurement_datasets()} | {MY_DATA: "My data (uploads and stored runs)"}
+datasets = list(pd.unique(frame["dataset"]))
+dataset = datasets[0]
+if len(datasets) > 1:
+    dataset = st.radio(
+        "Dataset",
+        datasets,
+        format_func=lambda d: dataset_names.get(d, d),
+        horizontal=True,
+        key="compare_dataset",
+        help="Each dataset is compared on its own: its own reference, frontier and ranking.",
+    )
+whole = frame
+frame = frame[frame["dataset"] == dataset]
 labels = list(pd.unique(frame["label"]))
 # Bare model ids several providers list: the user may pick the provider (the page's own choice is
 # the first party, said in a note under the table).
@@ -127,19 +162,12 @@ for model, chosen in st.session_state.get("provider_choice", {}).items():
 
 with st.sidebar:
     st.header("Compare")
-    baseline_choice = st.selectbox(
-        "Baseline model",
-        ["(highest success rate)", *labels],
-        key="baseline",
-        help="Every model's effective discount is computed against this one.",
-    )
     cost_of_pass = st.toggle(
         "Also show cost-of-pass (per-task average)",
         key="cost_of_pass",
         help="Mean over tasks of cost per attempt / success rate on that task (Erol et al. 2025). "
         "Needs per-attempt data with task ids; infinite once any task is never solved.",
     )
-    show_unpriced = st.toggle("List unpriced models in the table", value=True, key="show_unpriced")
     value_of_time = st.number_input(
         "Value of waiting time (USD per hour)",
         min_value=0.0,
@@ -158,7 +186,9 @@ with st.sidebar:
             key="decode_tps",
             help="time of an attempt = time to first token + output tokens / decode speed",
         )
-baseline = None if baseline_choice.startswith("(") else baseline_choice
+# The reference (B of the headline's "compare A with B") sets every discount in the table.
+reference_key, candidate_key = f"compare_b_{dataset}", f"compare_a_{dataset}"
+baseline = st.session_state.get(reference_key) if st.session_state.get(reference_key) in labels else None
 
 # ---- prices in use, with the user's overrides ----------------------------------------------
 sheets = custom_sheets()
@@ -180,29 +210,49 @@ result = (
 summary = result.summary
 
 # ---- headline ---------------------------------------------------------------------------------
+if len(datasets) > 1:
+    # The datasets side by side, each with its own default pair; never one ranking.
+    for column, name in zip(st.columns(len(datasets)), datasets, strict=True):
+        other = run_comparison(whole[whole["dataset"] == name], sheets, as_of, None, False, prefer_published).summary
+        column.markdown(f"**{md(dataset_names.get(name, name))}** ({len(other)} models)")
+        column.caption(md(pair_sentence(other)))
 base_label = str(summary["baseline"].iloc[0]) if summary["baseline"].notna().any() else None
-known = summary[np.isfinite(summary["discount_per_token"]) & (summary["model"] != base_label)]
-if base_label is not None and not known.empty:
-    default_candidate = str(known.loc[known["discount_per_token"].idxmax(), "model"])
-    options = [m for m in summary["model"] if m != base_label]
-    candidate = st.selectbox("Headline: compare", options, index=options.index(default_candidate), key="candidate")
-    st.subheader(md(headline(summary, candidate, base_label)))
+models = list(summary["model"])
+pair = default_pair(summary)
+if len(models) >= 2:
+    pick_a, pick_b = st.columns(2)
+    default_a = pair[0] if pair else next((m for m in models if m != base_label), models[0])
+    candidate = pick_a.selectbox(
+        "Compare", models, index=models.index(default_a), key=candidate_key, help="Model A of the headline."
+    )
+    reference = pick_b.selectbox(
+        "with",
+        models,
+        index=models.index(base_label) if base_label in models else 0,
+        key=reference_key,
+        help="Model B: the reference every discount in the table is measured against.",
+    )
+    st.subheader(md(headline(summary, candidate, reference)))
+    if pair is None:
+        st.caption("Fewer than two models have a cost per solved task that passed the plausibility check.")
 else:
-    st.subheader("No priced baseline: pick a baseline with a price to see effective discounts.")
+    st.subheader(md(f"One model: {models[0]}"))
 
 priced = summary["cost_basis"] != "unpriced"
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Models", len(summary))
-c2.metric("Unpriced", int((~priced).sum()), help="No price and no observed cost: shown as unpriced, never $0.")
+c2.metric("Unpriced", int((~priced).sum()), help="No price and no observed cost: listed apart, never $0.")
 oldest = oldest_in_use(in_use, today())
 c3.metric(
     "Oldest price in use",
     f"{oldest[2]} days" if oldest else "undated",
     help=(md(f"{oldest[0]}: last changed or checked {oldest[1]}") if oldest else "No price in use carries a date."),
 )
-best = summary[priced & np.isfinite(summary["cost_per_success"])]
+# A run that failed the plausibility check (its tokens or its repriced cost are not believable) is never the
+# cheapest: it is flagged in the table instead.
+best = summary[eligible(summary)]
 if not best.empty:
-    cheapest = best.loc[best["cost_per_success"].idxmin()]
+    cheapest = best.sort_values("cost_per_success").iloc[0]
     c4.metric("Cheapest per solved task", money(cheapest["cost_per_success"]), cheapest["model"], delta_color="off")
 
 stale = staleness(in_use, today())
@@ -216,17 +266,19 @@ if not stale.empty:
     )
 no_price = unpriced_models(summary, result.unpriced)
 if not no_price.empty:
-    # One list, the same models the "Unpriced" figure counts, plus those ranked by a published cost.
-    ranked_anyway = no_price[no_price["cost from"] != "unpriced"]
-    title = f"{int((~priced).sum())} model(s) unpriced" + (
-        f", {len(ranked_anyway)} ranked by their published cost without a price" if len(ranked_anyway) else ""
-    )
-    with st.expander(title):
+    # The same models the "Unpriced" figure counts, each with why, and advice that fits the data.
+    with st.expander(f"{len(no_price)} model(s) unpriced: not ranked, never $0"):
         st.write(md(unpriced_advice(summary)))
-        st.dataframe(no_price, hide_index=True, width="stretch", key="unpriced_list")
+        published = ranked_without_price(summary, result.unpriced)
+        if published:
+            st.caption(
+                f"Ranked by their published cost although no price layer knows them ({len(published)}): "
+                + md(", ".join(published))
+            )
+        st.dataframe(no_price, hide_index=True, width="stretch", key="unpriced_table")
 
 # ---- table ------------------------------------------------------------------------------------
-table = summary if show_unpriced else summary[priced]
+table = summary[priced]
 if decode_tps > 0:
     table = estimate_missing_time(table, ttft_s, decode_tps)
 timed = "seconds_per_success" in table.columns
@@ -235,8 +287,10 @@ if timed and value_of_time > 0:
 view = with_origins(table)
 shown = compare_frame(view)
 spec = {c: col for c, col in COMPARE.items() if c in shown.columns}
+# The shortlist leaves out runs that failed the plausibility check, like the "cheapest" card (the table flags them).
+trusted = set(view.loc[eligible(view), "model"])
 st.markdown("**Cheapest per solved task**")
-st.table(shortlist(shown, "success_rate", "cost_per_success").set_index("model"))
+st.table(shortlist(shown[shown["model"].isin(trusted)], "success_rate", "cost_per_success").set_index("model"))
 st.dataframe(
     styled(shown, kinds(spec)),
     hide_index=True,
@@ -253,9 +307,12 @@ st.dataframe(
 )
 st.caption(
     "Success interval: 95% Wilson. Cost-per-solved-task interval: bootstrap over tasks where per-task data "
-    "exists, else from the success-rate interval (column 'interval method'). 'unbounded': no success seen. "
-    "Discounts are against the baseline; above 1x means cheaper. Money in USD."
+    "exists, else it reflects success-rate uncertainty only (column 'interval method'). 'unbounded': no success "
+    "seen. Discounts are against the reference (B); above 1x means cheaper. Money in USD."
 )
+pass_note = cost_of_pass_note(result.rows) if cost_of_pass else None
+if pass_note:
+    st.caption(md(f"Note: {pass_note}."))
 st.download_button(
     "Download the table (CSV)",
     to_csv(summary),
@@ -281,7 +338,7 @@ charts = st.expander(
 )
 with charts:
     if charts.open:
-        picks = [m for m in (base_label, st.session_state.get("candidate")) if m]
+        picks = [m for m in (st.session_state.get(candidate_key), st.session_state.get(reference_key)) if m]
         st.markdown("**Success rate vs cost per solved task** (frontier: no model is both better and cheaper)")
         pareto = pareto_figure(summary, picks)
         if pareto is None:

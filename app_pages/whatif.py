@@ -15,7 +15,7 @@ from reports.procurement import ASSUMPTIONS, assemble, to_csv, to_html, to_xlsx
 from reports.views import WHATIF, kinds, shortlist, whatif_frame
 from reports.whatif_charts import pareto_whatif_figure, tornado_figure
 from tokenomics.errors import InputError
-from tokenomics.format import money, upper_first
+from tokenomics.format import interval, money, pct, upper_first
 from tokenomics.scenario import TIERS, with_presets
 from tokenomics.scenario_analysis import solved_share
 from tokenomics.scenario_apply import check_labels, ranking_name
@@ -321,6 +321,21 @@ with results:
     if scenario.failure_usd > 0:
         short = short.rename(columns={"per solved task": "per task incl. failures"})
     st.table(short.set_index("model"))
+    beyond = content.whatif[content.whatif["p_solved_if_independent"].notna()]
+    if not beyond.empty:
+        # The data cannot say what retries past its samples per task bring: both bounds, not one figure.
+        st.warning(
+            f"{scenario.max_attempts} attempts exceed the samples per task of {len(beyond)} model(s): the data "
+            "cannot say what the extra tries bring. P(solved) with no gain from retrying past the samples, and if "
+            "tries were independent at the model's overall rate: "
+            + md(
+                "; ".join(
+                    f"{m}: {interval(lo, hi, pct)}"
+                    for m, lo, hi in beyond[["model", "p_solved_no_gain", "p_solved_if_independent"]].head(5).values
+                )
+            ),
+            icon=":material/warning:",
+        )
     off = table[~np.isfinite(table["cost_per_success"].to_numpy(dtype=float))]
     if not off.empty:
         st.caption(

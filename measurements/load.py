@@ -35,7 +35,7 @@ from tokenomics.units import TOKEN_COLUMNS
 
 PER_ATTEMPT_SHAPE = "per-attempt"
 AGGREGATED_SHAPE = "aggregated"
-TEXT_COLUMNS = ("model", "provider", "label", "dataset", "task_id", "run")
+TEXT_COLUMNS = ("model", "provider", "label", "dataset", "task_id", "run", "editor_model", "token_note")
 
 CANONICAL = [
     "label",
@@ -51,6 +51,8 @@ CANONICAL = [
     "calls",
     "cost_usd",
     "latency_s",
+    "editor_model",
+    "token_note",
     "timestamp",
     "time_known",
     "line",

@@ -36,6 +36,16 @@ COMMON: tuple[Column, ...] = (
     Column("calls", "integer", "API calls the row sums (long-context tiers are chosen per call)"),
     Column("cost_usd", "count", "observed cost in USD; used when tokens or prices are missing"),
     Column("latency_s", "count", "wall time in seconds"),
+    Column(
+        "editor_model",
+        "text",
+        "a second model the row's cost includes (an architect/editor pair): never repriced with one model's price",
+    ),
+    Column(
+        "token_note",
+        "text",
+        "why the row's token counts cannot be priced (e.g. incomplete): the row is costed from cost_usd",
+    ),
 )
 PER_ATTEMPT: tuple[Column, ...] = (
     *COMMON,

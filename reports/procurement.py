@@ -52,8 +52,12 @@ ASSUMPTIONS = (
     "Token multipliers scale the cost of each token kind; the long-context tier of each call stays as measured.",
     "Runs costed from an observed total (no token split) move with whole-bill price factors only.",
     "Retries stop at the first verified success; with per-task samples the retry curve is the tasks' own "
-    "(pass@k), otherwise tries are independent with the aggregate success rate.",
-    "Scenario results are point values: the measured 95% intervals are in the comparison table.",
+    "(pass@k), otherwise tries are independent with the aggregate success rate. Past the samples per task "
+    "(aggregated runs: one) the data cannot say what retries bring: p_solved_no_gain and "
+    "p_solved_if_independent give both figures.",
+    "Scenario results are point values: the measured 95% intervals are in the comparison table. For "
+    "aggregated runs (no per-task data) the cost-per-success interval reflects success-rate uncertainty "
+    "only (column cps_interval).",
 )
 SHORTLIST = 8
 CHART_WIDTH = 680

@@ -13,7 +13,9 @@ from tokenomics.compare import OUTPUT_COLUMNS
 from tokenomics.units import COST_COMPONENTS, TOKEN_COLUMNS
 
 EXTRA_COLUMNS = [
+    "dataset",
     "model_id",
+    "editor_model",
     "cost_basis",
     "observed_cost",
     *(f"{c}_per_attempt" for c in TOKEN_COLUMNS),
@@ -33,6 +35,7 @@ EXTRA_COLUMNS = [
     "repriced_cost",
     "repriced_vs_published",
     "repricing_flag",
+    "failed_check",
     "tier_basis",
     "seconds_per_attempt",
     "seconds_per_success",

@@ -56,6 +56,7 @@ COMPARE = {
     "time_cost_per_success": Column("waiting per solved task", "money"),
     "on_frontier": Column("Pareto", "bool", "No other model is both better and cheaper."),
     "repricing_flag": Column("check", help="Why the repriced cost disagrees with the published one."),
+    "failed_check": Column("implausible", "bool", "Failed the plausibility check: never ranked cheapest."),
     "cost_basis": Column("cost from", help="priced: tokens x prices; observed: the published cost."),
     "observed_cost": Column("published total", "money"),
     "repriced_cost": Column("repriced total", "money"),
@@ -73,6 +74,10 @@ WHATIF = {
     "p_solved": Column("P(solved)", "pct", "Share of tasks solved within k attempts under the scenario."),
     "cost_per_success": Column("per solved task", "money", "Cost per task / P(solved)."),
     "cost_per_task_with_failures": Column("per task incl. failures", "money", "Cost per task + unsolved share x F."),
+    "p_solved_no_gain": Column("P(solved), no gain past the samples", "pct", "k above the samples per task."),
+    "p_solved_if_independent": Column("P(solved), independent tries", "pct", "k above the samples per task."),
+    "cost_per_success_no_gain": Column("per solved task, no gain past the samples", "money"),
+    "cost_per_success_if_independent": Column("per solved task, independent tries", "money"),
     **ORIGIN,
     "provider": Column("provider"),
     "success_rate": Column("measured success", "pct"),
@@ -95,6 +100,9 @@ WHATIF = {
     "on_frontier": Column("Pareto", "bool"),
     "price_source": Column("price source"),
 }
+
+
+BOUNDS = ["p_solved_no_gain", "p_solved_if_independent", "cost_per_success_no_gain", "cost_per_success_if_independent"]
 
 
 def kinds(spec: dict[str, Column]) -> dict[str, str]:
@@ -123,6 +131,8 @@ def whatif_frame(table: pd.DataFrame, monthly: bool, failures: bool = True) -> p
     skip = set() if monthly else {"monthly_spend", "monthly_failure_cost", "monthly_total", "monthly_solved"}
     if not failures:
         skip |= {"cost_per_task_with_failures", "monthly_failure_cost"}
+    # The two bounds exist only where k exceeds the samples per task.
+    skip |= {c for c in BOUNDS if c in table.columns and table[c].isna().all()}
     columns = [c for c in WHATIF if c in table.columns and c not in skip]
     ordered = table.sort_values(["rank", "model"], na_position="last")
     return ordered[columns].reset_index(drop=True)
@@ -145,30 +155,30 @@ def shortlist(
 
 
 def unpriced_models(summary: pd.DataFrame, no_price: dict[str, str]) -> pd.DataFrame:
-    """Every model without a price, one row each: the unpriced ones (what the page's "Unpriced" counts)
-    first, then those ranked by their published cost although no price layer knows them.
+    """The unpriced models (what the page's "Unpriced" figure counts), one row each, with why.
 
     ``no_price`` is the comparison's model reference -> why no layer prices it.
     """
     ids = summary["model_id"].fillna("").astype(str) if "model_id" in summary.columns else summary["model"]
     unpriced = summary["cost_basis"].eq("unpriced")
-    listed = unpriced | ids.isin(list(no_price))
-    rows = summary[listed]
-    why = [
-        no_price.get(i, "the run reports neither token counts nor a cost")
-        if basis == "unpriced"
-        else "ranked by its published cost: " + no_price.get(i, "no price layer knows it")
-        for i, basis in zip(ids[listed], rows["cost_basis"], strict=True)
-    ]
+    rows = summary[unpriced]
     out = pd.DataFrame(
         {
             "model": rows["model"].to_numpy(),
-            "model id": ids[listed].to_numpy(),
-            "cost from": np.where(rows["cost_basis"].eq("unpriced"), "unpriced", "published cost"),
-            "why": why,
+            "model id": ids[unpriced].to_numpy(),
+            "why": [no_price.get(i, "the run reports neither token counts nor a cost") for i in ids[unpriced]],
+            "attempts": rows["attempts"].to_numpy(),
+            "successes": rows["successes"].to_numpy(),
+            "price_source": rows["price_source"].to_numpy(),
         }
     )
-    return out.sort_values(["cost from", "model"], ascending=[False, True], ignore_index=True)
+    return out.sort_values("model", ignore_index=True)
+
+
+def ranked_without_price(summary: pd.DataFrame, no_price: dict[str, str]) -> list[str]:
+    """Models no price layer knows that are ranked anyway, by the cost their run published."""
+    ids = summary["model_id"].fillna("").astype(str) if "model_id" in summary.columns else summary["model"]
+    return summary.loc[ids.isin(list(no_price)) & summary["cost_basis"].ne("unpriced"), "model"].astype(str).tolist()
 
 
 def unpriced_advice(summary: pd.DataFrame) -> str:

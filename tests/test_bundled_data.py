@@ -70,8 +70,10 @@ def test_converter_copies_figures_and_blanks_unrecorded_cost():
     }
     (row,) = load_converter().convert([entry])
     assert row == {
+        "dataset": "aider-polyglot",
         "label": "some model",
         "model": "openrouter/vendor/some-model",
+        "editor_model": "",
         "run": "2025-01-01-00-00-00--run",
         "date": "2025-01-01",
         "attempts": 225,
@@ -80,7 +82,44 @@ def test_converter_copies_figures_and_blanks_unrecorded_cost():
         "output_tokens": "",
         "cost_usd": "",
         "latency_s": 2812.5,
+        "token_note": "",
     }
+
+
+def test_converter_notes_token_counts_far_from_the_median_and_architect_tokens():
+    """Input tokens per exercise: 1,000, 10,000, 12,000 and 50,000 over 10 exercises each; the median of
+    the four is 11,000, so 1,000 (0.09x) and 50,000 (4.55x) are outside a factor of 4 either way. An
+    architect/editor run's tokens are the architect's only."""
+    base = {"command": "aider --model m", "dirname": "d", "date": "2025-06-01", "test_cases": 10, "pass_num_2": 5}
+    runs = [
+        {**base, "model": "partial", "prompt_tokens": 10_000, "completion_tokens": 1},
+        {**base, "model": "plain", "prompt_tokens": 100_000, "completion_tokens": 1},
+        {**base, "model": "pair", "prompt_tokens": 120_000, "completion_tokens": 1, "editor_model": "gpt-4.1"},
+        {**base, "model": "huge", "prompt_tokens": 500_000, "completion_tokens": 1},
+        {**base, "model": "no tokens"},
+    ]
+    notes = {r["label"]: r["token_note"] for r in load_converter().convert(runs)}
+    assert notes == {
+        "partial": "1,000 input tokens per exercise, 0.09x the median of the runs with tokens (11,000): "
+        "the count covers only part of the run",
+        "plain": "",
+        "pair": "tokens of the architect model only (Aider logs the main coder's); the cost covers both models",
+        "huge": "50,000 input tokens per exercise, 4.55x the median of the runs with tokens (11,000): "
+        "the count looks inflated",
+        "no tokens": "",
+    }
+
+
+def test_bundled_runs_with_implausible_tokens_and_pairs(measurements):
+    """Qwen3 32B's tokens cover part of its run; the three architect/editor runs carry both models."""
+    f = measurements.frame.set_index("label")
+    assert f["token_note"].dropna().index.tolist() == ["Qwen3 32B", "o3 (high) + gpt-4.1"]
+    assert f["editor_model"].dropna().to_dict() == {
+        "DeepSeek R1 + claude-3-5-sonnet-20241022": "claude-3-5-sonnet-20241022",
+        "QwQ-32B + Qwen 2.5 Coder Instruct": "fireworks_ai/accounts/fireworks/models/qwen2p5-coder-32b-instruct",
+        "o3 (high) + gpt-4.1": "gpt-4.1",
+    }
+    assert set(f["dataset"]) == {"aider-polyglot"}
 
 
 def test_converter_dates_labels_shared_by_two_runs():

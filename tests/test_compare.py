@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from strategies import measurement_rows, price_table
 
-from tokenomics.compare import CompareOptions, headline, pareto_frontier, summarise
+from tokenomics.compare import CompareOptions, default_pair, headline, pareto_frontier, summarise
 
 
 def by_model(summary: pd.DataFrame) -> pd.DataFrame:
@@ -39,7 +39,7 @@ def test_primer_example_cost_per_success():
     # $2 / (100 x 0.3094) = $0.0646.
     assert s["cps_low"] == pytest.approx(0.0402, abs=1e-4)
     assert s["cps_high"] == pytest.approx(0.0646, abs=1e-4)
-    assert s["cps_interval"] == "from success-rate interval"
+    assert s["cps_interval"] == "success-rate uncertainty only (no per-task data)"
 
 
 def test_zero_successes_give_unbounded_cps_with_a_finite_lower_bound():
@@ -232,21 +232,51 @@ def test_explicit_baseline():
 
 
 def test_headline_cheaper_on_both(discount_summary):
-    assert (
-        headline(discount_summary, "C", "B") == "C is 7.8x cheaper per token and 1.5x cheaper per solved task than B."
+    """With both success rates and their 95% Wilson intervals: 4/10 is 16.8%-68.7%, 8/10 is 49.0%-94.3%."""
+    assert headline(discount_summary, "C", "B") == (
+        "C is 7.8x cheaper per token and 1.5x cheaper per solved task than B "
+        "(success 40.0% (16.8%-68.7%) vs 80.0% (49.0%-94.3%))."
     )
 
 
 def test_headline_cheaper_per_token_but_more_expensive_per_success(discount_summary):
-    """1 / 0.168269 = 5.94x more expensive per solved task."""
-    assert (
-        headline(discount_summary, "D", "B")
-        == "D is 10.0x cheaper per token and 5.9x more expensive per solved task than B."
+    """1 / 0.168269 = 5.94x more expensive per solved task; 1/10 succeeded (1.8%-40.4%)."""
+    assert headline(discount_summary, "D", "B") == (
+        "D is 10.0x cheaper per token and 5.9x more expensive per solved task than B "
+        "(success 10.0% (1.8%-40.4%) vs 80.0% (49.0%-94.3%))."
+    )
+
+
+def test_headline_of_any_pair_not_only_against_the_baseline(discount_summary):
+    """D against C, on C's mix (10,000 in / 20,000 out): C $0.036, D $0.003 + $0.03 = $0.033, 1.09x;
+    per solved task 0.009 / 0.078 = 0.115: 8.7x more expensive."""
+    assert headline(discount_summary, "D", "C") == (
+        "D is 1.1x cheaper per token and 8.7x more expensive per solved task than C "
+        "(success 10.0% (1.8%-40.4%) vs 40.0% (16.8%-68.7%))."
     )
 
 
 def test_headline_of_the_baseline(discount_summary):
-    assert headline(discount_summary, "B", "B") == "B is the baseline."
+    assert headline(discount_summary, "B", "B") == "B is the reference."
+
+
+def test_headline_with_observed_costs_only_is_per_solved_task():
+    """No token counts, no prices: per solved task from the observed costs, $0.10 / 2 against $1.00 / 4."""
+    rows = measurement_rows(
+        [
+            {"model": "cheap", "attempts": 4, "successes": 2, "cost_usd": 0.10, "price_id": -1},
+            {"model": "dear", "attempts": 4, "successes": 4, "cost_usd": 1.00, "price_id": -1},
+        ]
+    )
+    s = summarise(rows, price_table(DISCOUNT_TABLE))
+    assert headline(s, "cheap", "dear") == (
+        "cheap is 5.0x cheaper per solved task than dear (success 50.0% (15.0%-85.0%) vs 100.0% (51.0%-100.0%))."
+    )
+
+
+def test_default_pair_is_the_cheapest_on_the_frontier_against_the_most_successful(discount_summary):
+    """B (8/10, $0.013125) is the most successful; C ($0.009, 4/10) the cheapest on the frontier."""
+    assert default_pair(discount_summary) == ("C", "B")
 
 
 def test_headline_of_a_model_that_never_succeeded():
@@ -344,14 +374,14 @@ def test_rate_based_interval_without_task_ids():
     """Same totals as one aggregated row: $0.247 over 6 of 10."""
     rows = measurement_rows([{"model": "A", "attempts": 10, "successes": 6, "input_tokens": 247_000}])
     s = by_model(summarise(rows, price_table([{"input_mtok": 1.0, "output_mtok": 1.0}]))).loc["A"]
-    assert s["cps_interval"] == "from success-rate interval"
+    assert s["cps_interval"] == "success-rate uncertainty only (no per-task data)"
     assert s["cps_low"] < 0.0411667 < s["cps_high"]
 
 
 def test_rate_based_interval_with_a_single_task():
     rows = measurement_rows(per_attempt_rows("A", {"t1": FIVE_TASKS["t1"] + FIVE_TASKS["t2"]}))
     s = by_model(summarise(rows, price_table([{"input_mtok": 1.0, "output_mtok": 1.0}]))).loc["A"]
-    assert s["cps_interval"] == "from success-rate interval"
+    assert s["cps_interval"] == "success-rate uncertainty only (no per-task data)"
 
 
 def test_rate_based_interval_when_some_rows_lack_a_task_id():
@@ -359,7 +389,7 @@ def test_rate_based_interval_when_some_rows_lack_a_task_id():
     records[0] = {**records[0], "task_id": None}
     rows = measurement_rows(records)
     s = by_model(summarise(rows, price_table([{"input_mtok": 1.0, "output_mtok": 1.0}]))).loc["A"]
-    assert s["cps_interval"] == "from success-rate interval"
+    assert s["cps_interval"] == "success-rate uncertainty only (no per-task data)"
 
 
 def test_cost_of_pass_finite():
@@ -403,4 +433,4 @@ def test_zero_successes_with_task_ids_keep_the_finite_lower_bound():
     assert row["cost_per_success"] == float("inf")
     assert row["cps_low"] == pytest.approx(0.0028 / 0.27753279, rel=1e-6)
     assert row["cps_high"] == float("inf")
-    assert row["cps_interval"] == "from success-rate interval"
+    assert row["cps_interval"] == "success-rate uncertainty only (no per-task data)"

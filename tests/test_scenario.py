@@ -135,7 +135,36 @@ def test_retries_without_task_ids_use_the_independence_formula():
     assert table.loc["A", "p_solved"] == 0.75
     assert table.loc["A", "expected_attempts"] == 1.5
     assert table.loc["A", "cost_per_success"] == pytest.approx(4.0)
-    assert table.loc["A", "method"] == "independence formula (aggregate p)"
+    assert table.loc["A", "method"] == (
+        "independence formula (aggregate p): the optimistic bound, one sample per task; "
+        "no gain from retrying: p_solved_no_gain"
+    )
+    # The pessimistic bound: half the tasks are never solved and tried twice: E[A] = 0.5 + 0.5 x 2 = 1.5,
+    # cost per task 1.5 x $2 = $3, P = 0.5: $6 per solved task.
+    assert table.loc["A", "p_solved_no_gain"] == 0.5
+    assert table.loc["A", "cost_per_success_no_gain"] == pytest.approx(6.0)
+    assert table.loc["A", "p_solved_if_independent"] == 0.75
+    assert table.loc["A", "cost_per_success_if_independent"] == pytest.approx(4.0)
+
+
+def test_k_above_the_samples_per_task_gives_both_bounds_and_says_so(base):
+    """Two samples per task, k = 3 (n < k). B: t1 1/2, t2 1/2. From the samples, pass@2 on each task is 1
+    and the third try adds nothing: P = 1, E[A] = 1 + 1/2 = 1.5, $1.5 x 1.5 = $2.25 per solved task.
+    A (t1 2/2, t2 0/2): no gain past the samples: P = 0.5, E[A] = (1 + 3) / 2 = 2, $2 x 2 / 0.5 = $8.
+    If tries were independent at A's aggregate 0.5: P = 1 - 0.5^3 = 0.875, E[A] = 0.875 / 0.5 = 1.75,
+    $2 x 1.75 / 0.875 = $4."""
+    table = run(base, max_attempts=3)
+    assert table.loc["A", "method"] == (
+        "k = 3 exceeds the 2 samples per task: pass@k from the samples up to 2, then no gain from retrying; "
+        "if tries were independent at the aggregate rate: p_solved_if_independent"
+    )
+    assert (table.loc["A", "p_solved_no_gain"], table.loc["A", "p_solved_if_independent"]) == (0.5, 0.875)
+    assert table.loc["A", "cost_per_success_no_gain"] == pytest.approx(8.0)
+    assert table.loc["A", "cost_per_success_if_independent"] == pytest.approx(4.0)
+    assert table.loc["B", "p_solved"] == 1.0
+    # Where the samples cover k, there is one figure and no bounds.
+    two = run(base, max_attempts=2)
+    assert two["p_solved_no_gain"].isna().all()
 
 
 def test_pass_at_k_matches_chen_et_al():

@@ -23,8 +23,10 @@ from tokenomics.compare import CompareOptions
 
 # (run label, repriced / published to 3 decimals or None when it could not be repriced, layer, cause)
 EXPECTED = [
-    # Token counts cover only part of the run (resumed across Aider versions); no dated price of the day either.
-    ("Qwen3 32B", None, "", "price date outside the recorded price history"),
+    # Token counts cover only part of the run (resumed across Aider versions): 1,412 input tokens per
+    # exercise against a median of 12,089. The converter says so (token_note) and the run is costed from
+    # its published cost, never repriced (there is no dated price of its day either).
+    ("Qwen3 32B", None, "", "implausible token counts"),
     # Anthropic's launch prices; Aider's prompt caching is not split out (a few % below list).
     ("claude-sonnet-4-20250514 (no thinking)", 1.067, "correction", ""),
     ("claude-sonnet-4-20250514 (32k thinking)", 1.041, "correction", ""),
@@ -40,7 +42,8 @@ EXPECTED = [
     ("o3 (high)", 1.068, "correction", ""),
     ("o3", 1.093, "correction", ""),
     # Architect mode: only the o3 architect's tokens were logged; the cost includes the gpt-4.1 editor.
-    ("o3 (high) + gpt-4.1", 0.754, "correction", "repriced below the published cost"),
+    # The converter says so (token_note, editor_model): costed from its published cost, the ratio kept for show.
+    ("o3 (high) + gpt-4.1", 0.754, "", "implausible token counts"),
     ("o3-pro (high)", 1.0, "genai-prices", ""),
     ("grok-4 (high)", 1.0, "correction", ""),
     # OpenRouter's price of the run day reproduces it, but no dated copy of it exists to cite.
@@ -94,7 +97,30 @@ def test_the_bundled_headline_rests_on_published_costs_where_repricing_disagrees
     summary = compare_measurements(
         frame, default_sources(), options=CompareOptions(prefer_published=True)
     ).summary.set_index("model")
+    r1 = summary.loc["DeepSeek R1 (0528)"]
+    assert r1["total_cost"] == pytest.approx(4.8016)
+    assert r1["cost_per_success"] == pytest.approx(4.8016 / 160)
+    assert r1["price_source"] == "published cost_usd (the repriced cost disagrees)"
     qwen = summary.loc["Qwen3 32B"]
-    assert qwen["total_cost"] == pytest.approx(0.7603)
     assert qwen["cost_per_success"] == pytest.approx(0.7603 / 90)
-    assert qwen["price_source"] == "published cost_usd (the repriced cost disagrees)"
+    assert qwen["price_source"] == "published cost_usd (its token counts cannot be repriced)"
+
+
+def test_runs_whose_data_says_tokens_are_unpriceable_rank_by_their_published_cost_even_when_repriced_is_preferred():
+    """A token note (or an architect/editor pair with tokens) overrides the user's choice to rank by repriced cost."""
+    with contextlib.redirect_stderr(io.StringIO()):
+        frame = read_frames(None)
+    summary = compare_measurements(
+        frame, default_sources(), options=CompareOptions(prefer_published=False)
+    ).summary.set_index("model")
+    assert summary.loc["Qwen3 32B", "total_cost"] == pytest.approx(0.7603)
+    assert summary.loc["o3 (high) + gpt-4.1", "total_cost"] == pytest.approx(17.5518)
+    # Failed the plausibility check: never a default headline or the cheapest card.
+    assert summary["failed_check"][summary["failed_check"]].index.tolist() == [
+        "Qwen3 32B",
+        "gemini-2.5-flash-preview-05-20 (24k think)",
+        "DeepSeek R1 (0528)",
+        "o3 (high) + gpt-4.1",
+    ]
+    # An architect/editor pair costed from its published total has nothing to reprice: not flagged.
+    assert summary.loc["DeepSeek R1 + claude-3-5-sonnet-20241022", "repricing_flag"] == ""

@@ -8,14 +8,14 @@ Worked example (primer): 100 attempts at $0.02 each, 40 successes: CPS = $2.00 /
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tokenomics.costing import OBSERVED, PRICED, UNPRICED, price_rows, prompt_per_call, unit_prices
-from tokenomics.repricing import per_model_flags
+from tokenomics.repricing import TOLERANCE, per_model_flags
 from tokenomics.stats import bootstrap_ratio, model_seed, wilson_interval
 from tokenomics.timing import seconds_per_success
 from tokenomics.units import COST_COMPONENTS, REQUEST_PRICE_KEY, TOKEN_COLUMNS, TOKEN_UNITS
@@ -119,19 +119,45 @@ def _extreme(pairs: pd.DataFrame, column: str, how: str) -> pd.Series:
     return grouped.agg(lambda v: "" if any(x == "" for x in v) else max(v, default=""))
 
 
-def _use_published(costed: pd.DataFrame, flags: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """Cost flagged models by their published ``cost_usd`` where every row has one."""
-    has_published = costed["cost_usd"].notna().groupby(costed["label"], sort=False, observed=True).all()
-    has_published.index = has_published.index.astype(object)
-    switch = (flags["repricing_flag"] != "") & has_published.reindex(flags.index).fillna(False)
+def _use_published(costed: pd.DataFrame, switch: pd.Series) -> pd.DataFrame:
+    """Cost the ``switch``ed models by their published ``cost_usd`` (unknown where a row has none)."""
     rows = costed["label"].astype(object).isin(switch[switch].index).to_numpy()
     if not rows.any():
-        return costed, switch
+        return costed
     costed = costed.copy()
     costed.loc[rows, list(COST_COMPONENTS)] = np.nan
     costed.loc[rows, "cost"] = costed.loc[rows, "cost_usd"]
-    costed.loc[rows, "cost_basis"] = OBSERVED
-    return costed, switch
+    published = costed["cost_usd"].notna().to_numpy()
+    basis = np.where(rows & published, OBSERVED, np.where(rows, UNPRICED, costed["cost_basis"].astype(str)))
+    costed["cost_basis"] = pd.Categorical(basis, categories=[PRICED, OBSERVED, UNPRICED])
+    return costed
+
+
+def _data_notes(costed: pd.DataFrame) -> pd.Series:
+    """Per label, why the data itself says its tokens cannot be repriced ("" where it does not).
+
+    A ``token_note`` (token counts known to be incomplete or implausible) or an ``editor_model``
+    with token counts (an architect/editor pair: two models' tokens, which one model's price
+    cannot reprice).
+    """
+    texts = pd.Series("", index=costed.index, dtype=object)
+    if "token_note" in costed.columns:
+        note = costed["token_note"].astype(object)
+        texts = texts.where(note.isna(), "implausible token counts: " + note.fillna("").astype(str))
+    if "editor_model" in costed.columns:
+        # A pair run costed from its published total is fine; only its tokens are unpriceable.
+        has_tokens = costed.reindex(columns=list(TOKEN_COLUMNS)).notna().any(axis=1)
+        editor = costed["editor_model"].astype(object).where(has_tokens)
+        pair = (
+            "architect/editor run: its cost includes the editor model "
+            + editor.fillna("").astype(str)
+            + ", which one model's price cannot reprice"
+        )
+        # A token note already says why; the pair sentence is for runs without one.
+        texts = texts.where(editor.isna() | (texts != ""), pair)
+    per_label = texts.groupby(costed["label"], sort=False, observed=True).max()
+    per_label.index = per_label.index.astype(object)
+    return per_label
 
 
 def _basis(kinds: pd.DataFrame) -> pd.Series:
@@ -150,14 +176,17 @@ def _basis(kinds: pd.DataFrame) -> pd.Series:
     )
 
 
-def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOptions | None = None) -> pd.DataFrame:
-    """One row per model label with success, cost, cost per success and their intervals.
+@dataclass(frozen=True)
+class _Costed:
+    costed: pd.DataFrame
+    units: dict[str, np.ndarray]
+    flags: pd.DataFrame
+    published: pd.Series
+    untrusted: pd.Series
 
-    ``rows`` is a priced measurement frame (see ``measurements.schema``) with ``price_id``
-    pointing into ``price_table``. Models whose cost cannot be known (an unpriced row and no
-    observed cost) get NaN costs and ``cost_basis == "unpriced"``, never $0.
-    """
-    options = options or CompareOptions()
+
+def _cost(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOptions) -> _Costed:
+    """Every row's cost, the per-model repricing flags, and which models rank by their published cost."""
     costed = pd.concat([rows, price_rows(rows, price_table)], axis=1)
     # Integer label codes: every per-model aggregate below groups a million rows by them.
     codes, labels = pd.factorize(costed["label"])
@@ -169,9 +198,64 @@ def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOpt
     flags.index = flags.index.astype(object)
     if not options.check_repricing:
         flags["repricing_flag"] = ""
-    published = pd.Series(False, index=flags.index)
+    # A run whose tokens the data itself calls unpriceable is costed from its published cost, at any date.
+    data_note = _data_notes(costed).reindex(flags.index).fillna("")
+    untrusted = data_note != ""
+    flags["repricing_flag"] = flags["repricing_flag"].where(~untrusted, data_note)
+    has_published = costed["cost_usd"].notna().groupby(costed["label"], sort=False, observed=True).all()
+    has_published.index = has_published.index.astype(object)
+    has_published = has_published.reindex(flags.index).fillna(False).astype(bool)
+    published = untrusted & has_published
     if options.prefer_published and options.check_repricing:
-        costed, published = _use_published(costed, flags)
+        published |= (flags["repricing_flag"] != "") & has_published
+    costed = _use_published(costed, published | untrusted)
+    # Failed the plausibility check: the data says its tokens are unpriceable, or repricing them
+    # lands more than the tolerance away from the published cost. Such a run never drives a
+    # default headline or the "cheapest" card.
+    ratio = flags["repriced_vs_published"].to_numpy(dtype=float)
+    off = (flags["repricing_flag"] != "").to_numpy() & (np.abs(ratio - 1) > TOLERANCE)
+    flags["failed_check"] = untrusted.to_numpy() | off
+    flags["tokens_unpriceable"] = untrusted.to_numpy()
+    return _Costed(costed, units, flags, published, untrusted)
+
+
+def plausibility(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOptions | None = None) -> pd.Series:
+    """Per label, whether the run failed the plausibility check (``failed_check`` of ``summarise``).
+
+    Used to carry the check made at each run's own date over to a comparison at another date,
+    where repriced and published costs differ by design and cannot be compared.
+    """
+    opts = replace(options or CompareOptions(), check_repricing=True)
+    return _cost(rows, price_table, opts).flags["failed_check"]
+
+
+def task_totals(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOptions | None = None) -> pd.DataFrame:
+    """Cost, attempts and successes per (label, task_id), costed exactly as ``summarise`` costs them.
+
+    Rows without a task id are left out. The frame feeds paired bootstraps over tasks.
+    """
+    costed = _cost(rows, price_table, options or CompareOptions()).costed
+    if "task_id" not in costed.columns:
+        return pd.DataFrame(columns=["label", "task_id", "cost", "attempts", "successes"])
+    per_task = costed[costed["task_id"].notna()]
+    out = per_task.groupby(["label", "task_id"], sort=False, observed=True)[["cost", "attempts", "successes"]].sum(
+        min_count=1
+    )
+    out = out.reset_index()
+    out["label"] = out["label"].astype(object)
+    return out
+
+
+def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOptions | None = None) -> pd.DataFrame:
+    """One row per model label with success, cost, cost per success and their intervals.
+
+    ``rows`` is a priced measurement frame (see ``measurements.schema``) with ``price_id``
+    pointing into ``price_table``. Models whose cost cannot be known (an unpriced row and no
+    observed cost) get NaN costs and ``cost_basis == "unpriced"``, never $0.
+    """
+    options = options or CompareOptions()
+    c = _cost(rows, price_table, options)
+    costed, units, flags, published, untrusted = c.costed, c.units, c.flags, c.published, c.untrusted
     groups = costed.groupby("label", sort=False, observed=True)
     sums = groups[["attempts", "successes", *COST_COMPONENTS]].sum(min_count=1)
     summary = pd.DataFrame(index=sums.index.astype(object))
@@ -200,6 +284,10 @@ def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOpt
     pairs["provider_id"] = picked["provider_id"].where(pairs["price_id"] >= 0)
 
     summary["model"] = summary.index
+    if "dataset" in costed.columns:
+        summary["dataset"] = groups["dataset"].first().astype(object).reindex(summary.index)
+    if "editor_model" in costed.columns:
+        summary["editor_model"] = groups["editor_model"].first().astype(object).reindex(summary.index)
     summary["model_id"] = _joined(pairs, "model")
     given = _joined(pairs, "provider")
     summary["provider"] = _joined(pairs, "provider_id").reindex(summary.index).fillna(given).fillna("")
@@ -228,6 +316,13 @@ def summarise(rows: pd.DataFrame, price_table: pd.DataFrame, options: CompareOpt
     summary["price_source"] = _joined(pairs, "price_source")
     switched = published.reindex(summary.index).fillna(False).astype(bool)
     summary.loc[switched, "price_source"] = "published cost_usd (the repriced cost disagrees)"
+    untrusted_label = untrusted.reindex(summary.index).fillna(False).astype(bool)
+    summary.loc[untrusted_label & summary["total_cost"].notna(), "price_source"] = (
+        "published cost_usd (its token counts cannot be repriced)"
+    )
+    summary.loc[untrusted_label & summary["total_cost"].isna(), "price_source"] = (
+        "unpriced: its token counts cannot be repriced and it has no published cost"
+    )
     for col in PROVENANCE[1:]:
         summary[col] = _joined(pairs, col).reindex(summary.index).fillna("")
     # One period per column for machines: the earliest start and the latest end ("" = still in force).
@@ -260,7 +355,7 @@ def _add_cps_intervals(summary: pd.DataFrame, costed: pd.DataFrame, options: Com
         summary["success_high"].to_numpy(),
     )
     summary["cps_low"], summary["cps_high"] = low, high
-    summary["cps_interval"] = "from success-rate interval"
+    summary["cps_interval"] = "success-rate uncertainty only (no per-task data)"
     per_task = costed[costed["task_id"].notna()] if "task_id" in costed.columns else costed.iloc[0:0]
     if per_task.empty:
         return
@@ -348,6 +443,45 @@ def bill_weighted_prices(costed: pd.DataFrame, units: dict[str, np.ndarray], req
     return out
 
 
+UNIT_PRICE_PREFIX = "unit_"
+"""Summary columns ``unit_<price key>``: each model's bill-weighted unit prices (USD per million)."""
+
+
+def token_bills(mix: pd.Series, unit_prices: pd.DataFrame) -> pd.Series:
+    """What one token ``mix`` (counts by kind, NaN = none) costs at each row's unit prices.
+
+    ``unit_prices`` has one row per model and the price keys as columns (``bill_weighted_prices``);
+    a model without an input or an output price gets NaN. Parts nest as in ``price_rows``.
+
+    Worked example: 1M input and 0.5M output tokens at $0.28/$0.42 cost 0.28 + 0.21 = $0.49;
+    at $2/$8, 2 + 4 = $6: the first is 12.2x cheaper on that mix.
+
+    >>> prices = pd.DataFrame({"input_mtok": [0.28, 2.0], "output_mtok": [0.42, 8.0]}, index=["ds", "o3"])
+    >>> token_bills(pd.Series({"input_tokens": 1e6, "output_tokens": 5e5}), prices).round(2).tolist()
+    [0.49, 6.0]
+    """
+    priced = unit_prices[unit_prices["input_mtok"].notna() & unit_prices["output_mtok"].notna()]
+    if priced.empty or mix.reindex(list(TOKEN_COLUMNS)).isna().all():
+        return pd.Series(np.nan, index=unit_prices.index)
+    bundle = pd.DataFrame([mix.reindex(list(TOKEN_COLUMNS)).to_dict()] * len(priced), index=priced.index)
+    bundle["calls"] = np.nan
+    bundle["attempts"] = 1
+    bundle["cost_usd"] = np.nan
+    bundle["price_id"] = np.arange(len(priced))
+    cost = price_rows(bundle, priced.reset_index(drop=True))
+    bills = cost["cost"].where(cost["cost_basis"] == PRICED)
+    bills.index = priced.index
+    return bills.reindex(unit_prices.index)
+
+
+def unit_price_frame(summary: pd.DataFrame) -> pd.DataFrame:
+    """The bill-weighted unit prices ``summarise`` stored, one row per model, price keys as columns."""
+    columns = [c for c in summary.columns if c.startswith(UNIT_PRICE_PREFIX)]
+    frame = summary[columns].astype(float)
+    frame.columns = [c.removeprefix(UNIT_PRICE_PREFIX) for c in columns]
+    return frame
+
+
 def _add_discounts(
     summary: pd.DataFrame,
     costed: pd.DataFrame,
@@ -361,6 +495,19 @@ def _add_discounts(
     priced at each model's bill-weighted average unit prices (``bill_weighted_prices``); the
     ratio of the two bills. Per success: ``CPS_baseline / CPS_model``. Above 1 means cheaper.
     """
+    request_price = (
+        np.append(price_table[REQUEST_PRICE_KEY].to_numpy(dtype=float), np.nan).take(
+            costed["price_id"].to_numpy(dtype=np.int64)
+        )
+        if REQUEST_PRICE_KEY in price_table.columns
+        else np.full(len(costed), np.nan)
+    )
+    averages = bill_weighted_prices(costed, units, request_price).reindex(summary.index)
+    if "editor_model" in summary.columns:
+        # A pair's tokens are two models': one model's unit prices do not describe them.
+        averages.loc[summary["editor_model"].notna().to_numpy()] = np.nan
+    for col in averages.columns:
+        summary[UNIT_PRICE_PREFIX + col] = averages[col]
     baseline = options.baseline if options.baseline in summary.index else _default_baseline(summary)
     summary["baseline"] = baseline
     summary["discount_per_token"] = np.nan
@@ -373,28 +520,8 @@ def _add_discounts(
     mix = costed.loc[costed["label"] == baseline, list(TOKEN_COLUMNS)].sum(min_count=1)
     if mix.isna().all():
         mix = costed[list(TOKEN_COLUMNS)].sum(min_count=1)
-    if mix.isna().all():
-        return
-    request_price = (
-        np.append(price_table[REQUEST_PRICE_KEY].to_numpy(dtype=float), np.nan).take(
-            costed["price_id"].to_numpy(dtype=np.int64)
-        )
-        if REQUEST_PRICE_KEY in price_table.columns
-        else np.full(len(costed), np.nan)
-    )
-    averages = bill_weighted_prices(costed, units, request_price)
-    averages = averages[averages["input_mtok"].notna() & averages["output_mtok"].notna()]
-    if averages.empty:
-        return
-    bundle = pd.DataFrame([mix.to_dict()] * len(averages), index=averages.index)
-    bundle["calls"] = np.nan
-    bundle["attempts"] = 1
-    bundle["cost_usd"] = np.nan
-    bundle["price_id"] = np.arange(len(averages))
-    bundle_cost = price_rows(bundle, averages.reset_index(drop=True))
-    blended = bundle_cost["cost"].where(bundle_cost["cost_basis"] == PRICED)
-    blended = blended.reindex(summary.index)
-    if baseline in blended.index and np.isfinite(blended.get(baseline, np.nan)):
+    blended = token_bills(mix, averages)
+    if np.isfinite(blended.get(baseline, np.nan)):
         with np.errstate(divide="ignore", invalid="ignore"):
             summary["discount_per_token"] = blended[baseline] / blended
 
@@ -406,34 +533,148 @@ def _number(frame: pd.DataFrame, row: str, column: str) -> float:
 
 
 def _default_baseline(summary: pd.DataFrame) -> str | None:
-    known = summary[summary["total_cost"].notna()]
+    """The most successful model with a known cost that passed the plausibility check."""
+    known = summary[summary["total_cost"].notna() & ~summary["failed_check"].astype(bool)]
+    if known.empty:
+        known = summary[summary["total_cost"].notna()]
     if known.empty:
         return None
-    return str(known["success_rate"].idxmax())
+    # Ties go to the cheaper per solved task, as in ``default_pair``.
+    order = known.sort_values(["success_rate", "cost_per_success"], ascending=[False, True], kind="stable")
+    return str(order.index[0])
+
+
+def _mix(summary: pd.DataFrame, label: str) -> pd.Series:
+    """A model's tokens per attempt by kind (NaN where it reported none)."""
+    values: dict[str, float] = {
+        col: _number(summary, label, f"{col}_per_attempt") if f"{col}_per_attempt" in summary.columns else np.nan
+        for col in TOKEN_COLUMNS
+    }
+    return pd.Series(values, dtype=float)
+
+
+def pair_discounts(summary: pd.DataFrame, candidate: str, reference: str) -> tuple[float, float]:
+    """Effective discount of ``candidate`` against ``reference``: (per token, per solved task).
+
+    Per token: the reference's own token mix (the candidate's where the reference reported no
+    tokens) billed at each model's bill-weighted unit prices; NaN where either has no price.
+    Per solved task: ``CPS_reference / CPS_candidate``, from whatever cost each has (priced or
+    observed). Above 1 means the candidate is cheaper. ``summary`` is indexed by model label.
+
+    >>> summary = pd.DataFrame({"cost_per_success": [0.03, 0.12], "input_tokens_per_attempt": [1e4, 1e4],
+    ...     "output_tokens_per_attempt": [8e3, 6e3], "unit_input_mtok": [0.55, 2.0],
+    ...     "unit_output_mtok": [2.19, 8.0]}, index=["r1", "o3"])
+    >>> [round(d, 2) for d in pair_discounts(summary, "r1", "o3")]
+    [3.65, 4.0]
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_success = _number(summary, reference, "cost_per_success") / _number(summary, candidate, "cost_per_success")
+    prices = unit_price_frame(summary).loc[[candidate, reference]]
+    mix = _mix(summary, reference)
+    if mix.isna().all():
+        mix = _mix(summary, candidate)
+    bills = token_bills(mix, prices)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_token = float(bills.iloc[1] / bills.iloc[0]) if len(bills) == 2 else float("nan")
+    return per_token, float(per_success)
+
+
+def eligible(summary: pd.DataFrame) -> pd.Series:
+    """Models that may drive a default headline or a "cheapest" card: a finite cost per solved task
+    and the plausibility check passed (``failed_check``)."""
+    finite = pd.Series(np.isfinite(summary["cost_per_success"].to_numpy(dtype=float)), index=summary.index)
+    if "failed_check" in summary.columns:
+        return finite & ~summary["failed_check"].astype(bool)
+    return finite
+
+
+def default_pair(summary: pd.DataFrame) -> tuple[str, str] | None:
+    """The headline's default (candidate, reference): the cheapest model on the Pareto frontier
+    against the most successful one, both among ``eligible`` models; None with fewer than two.
+
+    >>> s = pd.DataFrame({"model": ["a", "b", "c", "d"], "success_rate": [0.5, 0.8, 0.4, 0.9],
+    ...     "cost_per_success": [1.0, 2.0, 0.5, 3.0], "failed_check": [False, False, True, False]})
+    >>> default_pair(s)
+    ('a', 'd')
+    """
+    ok = summary[eligible(summary)]
+    if len(ok) < 2:
+        return None
+    order = ok.sort_values(["success_rate", "cost_per_success"], ascending=[False, True], kind="stable")
+    reference = str(order["model"].iloc[0])
+    on = pareto_frontier(ok["success_rate"].to_numpy(), ok["cost_per_success"].to_numpy())
+    frontier = ok[on & (ok["model"] != reference).to_numpy()]
+    pool = frontier if not frontier.empty else ok[ok["model"] != reference]
+    candidate = str(pool.sort_values("cost_per_success")["model"].iloc[0])
+    return candidate, reference
+
+
+def _rate_text(row: pd.Series) -> str:
+    return f"{row['success_rate']:.1%} ({row['success_low']:.1%}-{row['success_high']:.1%})"
 
 
 def headline(summary: pd.DataFrame, candidate: str, baseline: str) -> str:
-    """The one-line answer: "X is 5.2x cheaper per token and 1.1x cheaper per solved task than Y"."""
-    row = summary.set_index("model").loc[candidate]
+    """The one-line answer: "X is 5.2x cheaper per token and 1.1x cheaper per solved task than Y",
+    with both success rates and their 95% intervals.
+
+    Per solved task whenever both costs are known (priced or observed); per token when both
+    have prices.
+    """
+    table = summary.set_index("model")
+    row = table.loc[candidate]
     if isinstance(row, pd.DataFrame):
         raise ValueError(f"model {candidate!r} appears more than once in the summary")
     if candidate == baseline:
-        return f"{candidate} is the baseline."
-    d_token, d_success = float(row["discount_per_token"]), float(row["discount_per_success"])
+        return f"{candidate} is the reference."
+    ref = table.loc[baseline]
+    if isinstance(ref, pd.DataFrame):
+        raise ValueError(f"model {baseline!r} appears more than once in the summary")
+    d_token, d_success = pair_discounts(table, candidate, baseline)
+    rates = f" (success {_rate_text(row)} vs {_rate_text(ref)})"
     per_token = f"{_ratio_words(d_token)} per token" if np.isfinite(d_token) and d_token > 0 else None
     if row["successes"] == 0:
         lead = f"{candidate} is {per_token} than {baseline}, but it" if per_token else candidate
         return f"{lead} never succeeded in {int(row['attempts'])} attempts: its cost per solved task is unbounded."
     if np.isnan(row["total_cost"]):
         return f"{candidate} is unpriced: no cost per solved task can be given (add its price)."
+    if np.isnan(ref["total_cost"]):
+        return f"{baseline} is unpriced: no cost per solved task to compare {candidate} with (add its price)."
     if np.isfinite(d_success) and d_success > 0:
         per_success = f"{_ratio_words(d_success)} per solved task"
     else:
         per_success = f"not comparable per solved task ({baseline} has no finite cost per solved task)"
-    return f"{candidate} is " + " and ".join(p for p in (per_token, per_success) if p) + f" than {baseline}."
+    return f"{candidate} is " + " and ".join(p for p in (per_token, per_success) if p) + f" than {baseline}{rates}."
 
 
 def _ratio_words(ratio: float) -> str:
     if ratio >= 1:
         return f"{ratio:.1f}x cheaper"
     return f"{1 / ratio:.1f}x more expensive"
+
+
+def pair_sentence(summary: pd.DataFrame) -> str:
+    """The headline of the default pair (``default_pair``), or why there is none."""
+    pair = default_pair(summary)
+    if pair is None:
+        return "Fewer than two models have a cost per solved task that passed the plausibility check."
+    return headline(summary, *pair)
+
+
+def cost_of_pass_note(rows: pd.DataFrame) -> str | None:
+    """A warning when cost-of-pass is asked of data with one attempt per task: infinite by construction.
+
+    With a single sample, a task's success rate is 0 or 1, so one failed task makes the mean over
+    tasks infinite whatever the model costs. None where some task has several attempts.
+
+    >>> cost_of_pass_note(pd.DataFrame({"label": ["a", "a"], "task_id": ["t1", "t2"], "attempts": [1, 1]}))[:40]
+    'cost-of-pass is infinite by construction'
+    """
+    if "task_id" not in rows.columns or rows["task_id"].isna().all():
+        return None
+    per_task = rows[rows["task_id"].notna()].groupby(["label", "task_id"], observed=True)["attempts"].sum()
+    if (per_task > 1).any():
+        return None
+    return (
+        "cost-of-pass is infinite by construction on this data: every task has one attempt, so its success "
+        "rate is 0 or 1 and one failed task makes the mean over tasks infinite"
+    )

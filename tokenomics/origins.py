@@ -51,3 +51,29 @@ def match_origins(labels: pd.Series, model_ids: pd.Series, table: pd.DataFrame) 
         values = table[col].to_numpy(dtype=object)[np.where(known, chosen, 0)]
         out[col] = np.where(known, values, "unknown" if col == "origin" else (np.nan if col == "open_weights" else ""))
     return out
+
+
+def run_origins(labels: pd.Series, model_ids: pd.Series, editor_ids: pd.Series, table: pd.DataFrame) -> pd.DataFrame:
+    """``match_origins`` for runs that may pair two models (an architect and an editor).
+
+    A pair of two origin groups is ``mixed``; a pair is open-weight only if both models are.
+
+    >>> table = pd.DataFrame({"match_pattern": ["claude", "deepseek|r1", "qwq|qwen"], "family": ["c", "d", "q"],
+    ...     "vendor": ["A", "D", "Q"], "origin": ["Western", "CN", "CN"], "open_weights": [False, True, True]})
+    >>> out = run_origins(pd.Series(["R1 + sonnet", "QwQ + coder", "deepseek"]), pd.Series(["r1", "qwq", "deepseek"]),
+    ...     pd.Series(["claude-3-5-sonnet", "qwen2p5-coder", None]), table)
+    >>> out[["origin", "open_weights"]].values.tolist()
+    [['mixed', False], ['CN', True], ['CN', True]]
+    """
+    own = match_origins(labels, model_ids, table)
+    editors = editor_ids.fillna("").astype(str)
+    paired = editors.ne("").to_numpy()
+    if not paired.any():
+        return own
+    other = match_origins(editors, editors, table)
+    out = own.copy()
+    mixed = paired & (other["origin"].to_numpy() != own["origin"].to_numpy())
+    out["origin"] = np.where(mixed, "mixed", own["origin"].to_numpy())
+    both_open = own["open_weights"].eq(True).to_numpy() & other["open_weights"].eq(True).to_numpy()
+    out["open_weights"] = np.where(paired, both_open, own["open_weights"].to_numpy(dtype=object))
+    return out

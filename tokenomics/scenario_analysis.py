@@ -50,10 +50,15 @@ def assumption(methods: list[str], scenario: Scenario) -> str:
     ('assuming retries are independent', '')
     >>> assumption(["cascade, formula (models assumed to fail independently)", formula], k2)
     'assuming retries are independent and the models fail independently of each other'
+    >>> beyond = "k = 6 exceeds the 5 samples per task: pass@k from the samples up to 5, then no gain from retrying"
+    >>> assumption([beyond], Scenario(max_attempts=6))
+    'assuming retries past the samples per task gain nothing'
     """
     parts = []
     if scenario.max_attempts > 1 and any("independence formula" in m or "independent tries" in m for m in methods):
         parts.append("retries are independent")
+    if any("then no gain from retrying" in m for m in methods):
+        parts.append("retries past the samples per task gain nothing")
     if any("assumed to fail independently" in m for m in methods):
         parts.append("the models fail independently of each other")
     return "assuming " + " and ".join(parts) if parts else ""

@@ -50,6 +50,10 @@ SCENARIO_COLUMNS = [
     "cost_per_attempt",
     "cost_per_task",
     "cost_per_success",
+    "p_solved_no_gain",
+    "p_solved_if_independent",
+    "cost_per_success_no_gain",
+    "cost_per_success_if_independent",
     "failure_cost",
     "cost_per_task_with_failures",
     "seconds_per_attempt",
@@ -71,6 +75,8 @@ MONEY_COLUMNS = [
     "cost_per_attempt",
     "cost_per_task",
     "cost_per_success",
+    "cost_per_success_no_gain",
+    "cost_per_success_if_independent",
     "failure_cost",
     "cost_per_task_with_failures",
     "monthly_spend",
@@ -234,6 +240,32 @@ def _retry_stats(q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return 1 - q[..., k], q[..., :k].sum(axis=-1)
 
 
+def samples_per_task(base: WhatIfBase) -> np.ndarray:
+    """(models,) the fewest samples any attempted task of a model has; 1 for aggregated runs.
+
+    >>> base = WhatIfBase(pd.DataFrame(), np.zeros((2, 1)), np.array(["a", "b"]), np.zeros((2, 2, 1)),
+    ...     np.array([[5, 3], [0, 0]]), np.zeros((2, 2)), np.array([True, False]))
+    >>> samples_per_task(base).tolist()
+    [3, 1]
+    """
+    attempts = np.where(base.task_attempts > 0, base.task_attempts, np.inf)
+    fewest = attempts.min(axis=1) if attempts.shape[1] else np.full(len(attempts), np.inf)
+    return np.where(base.per_task & np.isfinite(fewest), fewest, 1).astype(int)
+
+
+def no_gain(p: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pessimistic bound for retries: a task is always solved or never (no gain from retrying).
+
+    ``P_solved = p``; ``E[A] = p + (1 - p) k`` (a hopeless task is tried k times).
+    Worked example: p = 0.5, k = 3: P_solved = 0.5, E[A] = 2.
+
+    >>> [a.tolist() for a in no_gain(np.array([0.5]), 3)]
+    [[0.5], [2.0]]
+    """
+    p = np.asarray(p, dtype=float)
+    return p, p + (1 - p) * k
+
+
 def retries(p: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Independent tries with success rate p, at most k, stop at the first success.
 
@@ -330,6 +362,32 @@ def evaluate(base: WhatIfBase, scenario: Scenario, adjust: np.ndarray | None = N
             "per-task rates over " + tasks + " tasks, haircut, independent tries",
             "pass@k from per-task samples (" + tasks + " tasks)",
         )
+    # Retries beyond what the data can say: k above the samples per task (1 for aggregated runs). Two
+    # figures under two assumptions instead of one: no gain from retrying past the samples (per task), and
+    # independent tries at the model's aggregate rate (optimistic for aggregated runs; with per-task samples
+    # it can come out lower, when every task was solved at least once).
+    samples = samples_per_task(base)
+    beyond = (k > samples) & (k > 1)
+    exact = one.sampled & (one.haircut == 0)
+    method[beyond & exact] = [
+        f"k = {k} exceeds the {n} samples per task: pass@k from the samples up to {n}, then no gain from "
+        "retrying; if tries were independent at the aggregate rate: p_solved_if_independent"
+        for n in samples[beyond & exact]
+    ]
+    method[beyond & ~one.sampled] = (
+        "independence formula (aggregate p): the optimistic bound, one sample per task; "
+        "no gain from retrying: p_solved_no_gain"
+    )
+    bound = {}
+    for name, (solved, tries) in (("no_gain", no_gain(one.p_fresh, k)), ("if_independent", retries(one.p_fresh, k))):
+        if name == "no_gain":
+            solved = np.where(exact, one.p_solved, solved)
+            tries = np.where(exact, one.expected_attempts, tries)
+        cost = tries * (one.cost_per_attempt + scenario.verifier_cost)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cps = np.where(solved > 0, cost / solved, np.where(np.isnan(cost), np.nan, np.inf))
+        bound[f"p_solved_{name}"] = np.where(beyond, solved, np.nan)
+        bound[f"cost_per_success_{name}"] = np.where(beyond, cps, np.nan)
     attempts = base.models["attempts"].to_numpy()
     successes = base.models["successes"].to_numpy()
     out = pd.DataFrame(
@@ -354,6 +412,7 @@ def evaluate(base: WhatIfBase, scenario: Scenario, adjust: np.ndarray | None = N
             .to_numpy(),
             "method": method,
             "price_source": base.models["price_source"].to_numpy(),
+            **bound,
         }
     )
     if scenario.cascade:

@@ -14,6 +14,7 @@ from harness.importers import parse_results
 from harness.log_formats import FORMATS, convert
 from harness.log_formats._read import Source
 from inputs.bundled import aider_polyglot
+from inputs.datasets import dataset_path, measurement_datasets
 from measurements.load import Measurements, parse_measurements, read_measurements
 from pricing.book import PriceSources, default_sources
 from pricing.comparison import Comparison, compare_measurements
@@ -33,6 +34,12 @@ def today() -> date:
 @st.cache_data(show_spinner=False)
 def load_bundled() -> Measurements:
     return read_measurements(aider_polyglot())
+
+
+@st.cache_data(show_spinner=False)
+def load_bundled_datasets() -> list[Measurements]:
+    """Every bundled measurement dataset (each rows' ``dataset`` column says which)."""
+    return [read_measurements(dataset_path(d.id)) for d in measurement_datasets()]
 
 
 Results = tuple[tuple[str, bool], ...]

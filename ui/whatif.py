@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from inputs.bundled import read_haircut_table
+from inputs.datasets import dataset_path
 from inputs.exchange_rates import load_rates
 from inputs.scenario_file import parse_scenario
 from measurements.load import read_measurements
@@ -28,6 +29,7 @@ from ui.data import ROOT, custom_sheets, load_bundled, run_comparison, snapshot_
 
 DATA_SETS = {
     "aider": "Aider polyglot leaderboard (bundled, aggregated runs)",
+    "lrm": "LRM Token Economy (bundled, 5 samples per prompt: pass@k up to 5)",
     "example": "Synthetic per-attempt example (3 models x 20 tasks x 3 attempts)",
     "upload": "My upload",
 }
@@ -55,6 +57,11 @@ class Prepared:
 @st.cache_data(show_spinner=False)
 def load_example():
     return read_measurements(EXAMPLE_FILE)
+
+
+@st.cache_data(show_spinner=False)
+def load_lrm():
+    return read_measurements(dataset_path("lrm-token-economy"))
 
 
 @st.cache_data(show_spinner=False)
@@ -109,7 +116,7 @@ def rate_source(currency: str, choice: str, rate: float | None, day: date | None
 
 def prepared(data: str) -> Prepared:
     """A bundled data set's comparison and its what-if arrays: computed once, then shared."""
-    measured = load_example() if data == "example" else load_bundled()
+    measured = {"example": load_example, "lrm": load_lrm}.get(data, load_bundled)()
     return prepared_frame(measured.frame, data)
 
 

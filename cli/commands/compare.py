@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
+import pandas as pd
+
 from cli.common import parse_date, price_sources, read_frames
+from inputs.datasets import dataset_path
 from inputs.scenario_file import read_scenario
-from pricing.comparison import compare_measurements
+from pricing.comparison import compare_measurements, split_datasets
 from pricing.custom import load_sheet
 from reports.tables import to_csv, to_json, to_table
-from tokenomics.compare import CompareOptions
+from tokenomics.compare import CompareOptions, cost_of_pass_note
 from tokenomics.errors import InputError
 
 
@@ -21,6 +24,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="append",
         metavar="FILE",
         help="CSV or JSONL measurements (repeatable); default: the bundled Aider polyglot leaderboard",
+    )
+    compare.add_argument(
+        "--dataset",
+        action="append",
+        metavar="ID",
+        help="a bundled dataset (repeatable; `tokenomics datasets` lists them); several datasets are compared "
+        "apart, never pooled",
     )
     compare.add_argument(
         "--prices", action="append", metavar="FILE", help="custom price sheet, CSV or YAML (repeatable)"
@@ -53,7 +63,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_compare(args: argparse.Namespace) -> str:
     if args.scenario:  # a bad scenario fails before any data is read
         read_scenario(args.scenario)
-    frame = read_frames(args.measurements)
+    bundled = [dataset_path(d) for d in args.dataset or []]
+    frame = read_frames([*bundled, *(args.measurements or [])] or None)
     custom = [entry for path in args.prices or [] for entry in load_sheet(path)]
     labels = set(frame["label"])
     if args.baseline and args.baseline not in labels:
@@ -62,6 +73,7 @@ def run_compare(args: argparse.Namespace) -> str:
             expected="one of: " + ", ".join(sorted(labels)[:20]) + (" ..." if len(labels) > 20 else ""),
         )
     prefer = args.prefer or ("repriced" if args.measurements else "published")
+    groups = split_datasets(frame)
     options = CompareOptions(
         baseline=args.baseline,
         resamples=args.resamples,
@@ -69,19 +81,36 @@ def run_compare(args: argparse.Namespace) -> str:
         cost_of_pass=args.cost_of_pass,
         prefer_published=prefer == "published",
     )
-    result = compare_measurements(frame, price_sources(args.refresh_prices), custom, as_of=args.as_of, options=options)
-    for model, reason in result.unpriced.items():
-        print(
-            f"note: no list price for {model} ({reason}); its observed cost_usd is used if it has one", file=sys.stderr
-        )
-    for note in result.notes.values():
-        print(f"note: {note}", file=sys.stderr)
+    sources = price_sources(args.refresh_prices)
+    results = [
+        (name, compare_measurements(part, sources, custom, as_of=args.as_of, options=options)) for name, part in groups
+    ]
+    for _, result in results:
+        if args.cost_of_pass and (note := cost_of_pass_note(result.rows)):
+            print(f"note: {note}", file=sys.stderr)
+        for model, reason in result.unpriced.items():
+            print(
+                f"note: no list price for {model} ({reason}); its observed cost_usd is used if it has one",
+                file=sys.stderr,
+            )
+        for note in result.notes.values():
+            print(f"note: {note}", file=sys.stderr)
     if args.scenario:
         from cli.commands.report import scenario_output
 
-        return scenario_output(result, args.scenario, args.format)
+        if len(results) > 1:
+            raise InputError(
+                f"the measurements hold {len(results)} datasets; a scenario compares one",
+                column="--dataset",
+                column_word="option",
+                expected="one dataset (choose it with --dataset, or give files of one dataset)",
+            )
+        return scenario_output(results[0][1], args.scenario, args.format)
+    summary = pd.concat([r.summary for _, r in results], ignore_index=True)
     if args.format == "csv":
-        return to_csv(result.summary)
+        return to_csv(summary)
     if args.format == "json":
-        return to_json(result.summary)
-    return to_table(result.summary)
+        return to_json(summary)
+    if len(results) == 1:
+        return to_table(summary)
+    return "\n\n".join(f"dataset {name or '(none)'}:\n{to_table(r.summary)}" for name, r in results)

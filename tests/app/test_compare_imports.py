@@ -6,6 +6,7 @@ import io
 import tarfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -17,6 +18,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "import"
 @pytest.fixture
 def app() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("app_pages/compare.py").run()  # the app opens on Findings
     at.radio(key="source").set_value("My upload")
     return at
 
@@ -36,7 +38,10 @@ def captions(at: AppTest) -> str:
 
 
 def table(at: AppTest):
-    return next(d.value for d in at.dataframe if "cost_per_success" in d.value.columns)
+    """Every compared model: the ranked ones, then those with neither a price nor a published cost (listed apart)."""
+    ranked = next(d.value for d in at.dataframe if "cost_per_success" in d.value.columns)
+    apart = [d.value for d in at.dataframe if "price_source" in d.value.columns and "cost_per_success" not in d.value]
+    return pd.concat([ranked, *apart], ignore_index=True)
 
 
 def test_eee_samples_are_detected_and_compared(app: AppTest) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from rendered import plain
 from streamlit.testing.v1 import AppTest
@@ -25,7 +26,11 @@ deepseek-reasoner,t3,false,1000,800,600
 
 @pytest.fixture
 def app() -> AppTest:
-    return AppTest.from_file(APP, default_timeout=60)
+    """The Compare page (the app opens on Findings)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/compare.py")
+    return at
 
 
 def summary_table(at: AppTest):
@@ -37,22 +42,53 @@ def no_errors(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
-def test_default_page_is_compare_on_bundled_data(app: AppTest) -> None:
+def test_compare_opens_on_the_first_bundled_dataset_with_the_default_pair(app: AppTest) -> None:
     at = app.run()
     no_errors(at)
     assert at.title[0].value == "Cost per solved task"
+    assert at.radio(key="compare_dataset").options == [
+        "Aider polyglot coding leaderboard",
+        "LRM Token Economy (reasoning prompts)",
+    ]
     assert at.metric[0].value == "69"  # 69 runs in the bundled Aider leaderboard
-    headline = at.subheader[0].value
-    assert "cheaper per token" in headline
-    assert "per solved task" in headline
-    assert len(summary_table(at)) == 69
+    # The cheapest model on the frontier against the most successful one, with both success rates.
+    assert plain(at.subheader[0].value) == (
+        "DeepSeek Chat V3 (prev) is 48.3x cheaper per solved task than gpt-5 (high) "
+        "(success 48.4% (42.0%-54.9%) vs 88.0% (83.1%-91.6%))."
+    )
+    # Ranked: every model with a cost; the 18 with neither price nor published cost are listed apart.
+    assert len(summary_table(at)) == 51
+    assert len(next(d.value for d in at.dataframe if "price_source" in d.value.columns and len(d.value) == 18)) == 18
+    # The cheapest card skips runs that failed the plausibility check (Qwen3 32B's partial token count).
+    assert at.metric[3].value == "$0.0031"
+    assert at.metric[3].delta == "DeepSeek Chat V3 (prev)"
 
 
-def test_baseline_choice_changes_headline(app: AppTest) -> None:
+def test_datasets_are_compared_apart(app: AppTest) -> None:
     at = app.run()
-    at.selectbox(key="baseline").set_value("o3-pro (high)").run()
+    at.radio(key="compare_dataset").set_value("lrm-token-economy").run()
     no_errors(at)
-    assert plain(at.subheader[0].value).endswith("than o3-pro (high).")
+    assert at.metric[0].value == "23"
+    assert set(summary_table(at)["model"]) <= set(
+        pd.read_csv(Path(APP).parent / "data" / "lrm_token_economy.csv")["label"]
+    )
+    # Both datasets' default pairs side by side, never one ranking.
+    captions = [plain(c.value) for c in at.caption]
+    assert any(c.startswith("DeepSeek Chat V3 (prev) is") for c in captions)
+    assert any("than deepseek-r1-0528" in c for c in captions)
+
+
+def test_compare_a_with_b(app: AppTest) -> None:
+    at = app.run()
+    at.selectbox(key="compare_b_aider-polyglot").set_value("o3-pro (high)").run()
+    at.selectbox(key="compare_a_aider-polyglot").set_value("DeepSeek-V3.2-Exp (Chat)").run()
+    no_errors(at)
+    headline = plain(at.subheader[0].value)
+    assert headline.startswith("DeepSeek-V3.2-Exp (Chat) is ")
+    assert "cheaper per token and" in headline
+    assert "than o3-pro (high) (success 70.2% (63.9%-75.8%) vs 84.9% (79.6%-89.0%))." in headline
+    # The table's discounts are against B.
+    assert set(summary_table(at)["discount_per_success"].dropna().round(6)) >= {1.0}
 
 
 def test_upload_per_attempt_file(app: AppTest) -> None:
@@ -143,10 +179,12 @@ def test_the_unpriced_count_and_the_unpriced_list_agree(app: AppTest) -> None:
     at = app.run()
     no_errors(at)
     unpriced = next(m for m in at.metric if m.label == "Unpriced").value
-    listing = next(d.value for d in at.dataframe if "cost from" in d.value.columns)
-    assert int(unpriced) == int((listing["cost from"] == "unpriced").sum()) == 18
+    listing = next(d.value for d in at.dataframe if "why" in d.value.columns)
+    assert int(unpriced) == len(listing) == 18
     title = next(e.label for e in at.expander if "unpriced" in e.label)
-    assert title.startswith("18 model(s) unpriced")
+    assert title == "18 model(s) unpriced: not ranked, never $0"
+    # Two models no price layer knows are ranked by their published cost: named, not counted as unpriced.
+    assert any("Ranked by their published cost although no price layer knows them (2)" in c.value for c in at.caption)
 
 
 def test_a_cost_only_file_gets_advice_it_can_follow(app: AppTest) -> None:
@@ -171,3 +209,29 @@ def test_phone_first_columns_are_model_success_and_cost_per_solved_task(app: App
     shortlist = at.table[0].value
     assert shortlist.columns.tolist() == ["success", "per solved task"]
     assert shortlist.index[0] == table["model"].iloc[0]
+
+
+# SWE-bench style: per instance, a resolved flag and the cost the run reported; no tokens, no prices.
+OBSERVED_ONLY = b"""model,task_id,success,cost_usd
+deepseek-v3.2-reasoner,i1,true,0.02
+deepseek-v3.2-reasoner,i2,true,0.04
+deepseek-v3.2-reasoner,i3,false,0.06
+deepseek-v3.2-reasoner,i4,true,0.08
+claude-opus-4.5,i1,true,0.50
+claude-opus-4.5,i2,true,0.70
+claude-opus-4.5,i3,true,0.90
+claude-opus-4.5,i4,true,1.10
+"""
+
+
+def test_observed_costs_only_give_a_per_solved_task_headline(app: AppTest) -> None:
+    """deepseek: $0.20 for 3 solved, $0.0667 each; claude: $3.20 for 4, $0.80 each: 12.0x cheaper per solved task."""
+    at = app.run()
+    at.radio(key="source").set_value("My upload")
+    at.file_uploader(key="upload").set_value(("swebench.csv", OBSERVED_ONLY, "text/csv"))
+    at.run()
+    no_errors(at)
+    assert plain(at.subheader[0].value) == (
+        "deepseek-v3.2-reasoner is 12.0x cheaper per solved task than claude-opus-4.5 "
+        "(success 75.0% (30.1%-95.4%) vs 100.0% (51.0%-100.0%))."
+    )

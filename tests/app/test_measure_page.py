@@ -115,10 +115,13 @@ def test_compare_page_picks_stored_runs(tmp_path: Path, server: FakeServer) -> N
     at.text_input(key="store_path").set_value(str(store)).run()
     at.multiselect(key="store_runs").set_value([job.run.run_id]).run()
     assert not at.exception, [e.value for e in at.exception]
+    # The stored run is the user's own dataset, shown beside the bundled ones, never ranked with them.
+    assert "My data (uploads and stored runs)" in at.radio(key="compare_dataset").options
+    at.radio(key="compare_dataset").set_value("my-data").run()
     table = next(d.value for d in at.dataframe if "cost_per_success" in d.value.columns)
     row = table.set_index("model").loc["my gpt-4o-mini"]
     assert (row["attempts"], row["successes"]) == (50, 0)
-    assert len(table) == 70  # next to the 69 bundled runs
+    assert len(table) == 1
 
 
 def test_the_cost_so_far_and_per_solved_task_are_live(tmp_path: Path) -> None:

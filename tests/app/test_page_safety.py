@@ -42,7 +42,7 @@ def assert_no_live_markdown(texts: list[str]) -> None:
 
 
 def test_markdown_in_an_upload_name_and_content_is_shown_as_text() -> None:
-    at = open_app()
+    at = open_app("app_pages/compare.py")
     at.radio(key="source").set_value("My upload").run()
     bad = f"model,task_id,success\n{LINK},t1,maybe\n".encode()
     at.file_uploader(key="upload").set_value([(f"{LINK}.csv", bad, "text/csv")]).run()
@@ -68,7 +68,7 @@ def test_an_unexpected_exception_shows_a_reference_not_a_traceback(monkeypatch, 
 
     st.cache_data.clear()
     monkeypatch.setattr(ui.data, "compare_measurements", broken)
-    at = open_app()
+    at = open_app("app_pages/compare.py")
     st.cache_data.clear()
     assert not at.exception
     [error] = at.error
@@ -117,7 +117,7 @@ def test_shared_mode_offers_only_configured_key_variables_and_no_paths(shared: F
 
 
 def test_shared_mode_compare_store_box_takes_names_only(shared: FakeServer) -> None:
-    at = open_app()
+    at = open_app("app_pages/compare.py")
     at.text_input(key="store_path").set_value("/etc/passwd").run()
     assert not at.exception
     assert "a store is a file name on this shared server" in at.error[0].value

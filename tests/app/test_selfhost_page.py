@@ -93,7 +93,7 @@ def test_other_model_and_api_options(page: AppTest) -> None:
 
 
 def test_compare_page_shows_time_per_solved_task_and_its_value() -> None:
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = AppTest.from_file(APP, default_timeout=60).run().switch_page("app_pages/compare.py").run()
     frame = next(d.value for d in at.dataframe if "cost_per_success" in d.value.columns)
     # DeepSeek-V3.2-Exp (Chat): 23,400 s over 225 attempts = 104 s each, / (158/225) = 148.1 s a solved task.
     row = frame.set_index("model").loc["DeepSeek-V3.2-Exp (Chat)"]

@@ -197,3 +197,28 @@ def test_no_conversion_without_a_rate() -> None:
     assert "Shown in USD" in at.warning[0].value
     assert "$" in at.subheader[0].value and "€" not in at.subheader[0].value
     assert "currency" not in json.loads(at.query_params.get("scenario", "{}"))
+
+
+def test_retries_beyond_the_samples_per_task_show_both_bounds() -> None:
+    """The LRM data has 5 samples per prompt: pass@k is exact up to k = 5; at k = 6 the page warns (n < k) and
+    gives both bounds, no gain from retrying and independent tries."""
+    at = open_page()
+    at.radio(key="wi_data").set_value("lrm").run()
+    at.number_input(key="wi_k").set_value(5).run()
+    no_errors(at)
+    five = table(at)
+    # 18 models have 5 samples of every prompt; 5 lack some (timed-out attempts are absent in the source:
+    # deepseek-r1-0528 and magistral-medium have a prompt with 2, minimax-m1 and the 2507 Qwen one with 3,
+    # grok-4 one with 4), so k = 5 is already beyond what their data can say.
+    assert five["method"].str.startswith("pass@k from per-task samples (19 tasks)").sum() == 18
+    assert five.loc["deepseek-r1-0528", "method"].startswith("k = 5 exceeds the 2 samples per task")
+    assert at.warning[0].value.startswith("5 attempts exceed the samples per task of 5 model(s)")
+    at.number_input(key="wi_k").set_value(6).run()
+    assert not at.exception
+    warning = at.warning[0].value
+    assert warning.startswith("6 attempts exceed the samples per task of 23 model(s)")
+    six = table(at)
+    assert six[["p_solved_no_gain", "p_solved_if_independent"]].notna().all().all()
+    # deepseek-r1-0528 solved every prompt in its samples: retrying has nothing left to gain.
+    assert six.loc["deepseek-r1-0528", "p_solved_no_gain"] == 1.0
+    assert six.loc["glm-4.5", "method"].startswith("k = 6 exceeds the 5 samples per task")

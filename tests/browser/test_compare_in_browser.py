@@ -18,11 +18,11 @@ def wait_idle(page) -> None:
 
 
 def test_load_upload_and_see_table(server: str, page, tmp_path: Path) -> None:
-    page.goto(server)
+    page.goto(f"{server}/compare")
     wait_idle(page)
     page.get_by_text("Cost per solved task", exact=True).first.wait_for()
     headline = page.locator("h3").first.inner_text()
-    assert "cheaper per token" in headline
+    assert "cheaper per solved task than gpt-5 (high) (success " in headline
 
     page.get_by_text("My upload", exact=True).click()
     wait_idle(page)
