@@ -269,11 +269,11 @@ if not no_price.empty:
     # The same models the "Unpriced" figure counts, each with why, and advice that fits the data.
     with st.expander(f"{len(no_price)} model(s) unpriced: not ranked, never $0"):
         st.write(md(unpriced_advice(summary)))
-        published = ranked_without_price(summary, result.unpriced)
-        if published:
+        by_published = ranked_without_price(summary, result.unpriced)
+        if by_published:
             st.caption(
-                f"Ranked by their published cost although no price layer knows them ({len(published)}): "
-                + md(", ".join(published))
+                f"Ranked by their published cost although no price layer knows them ({len(by_published)}): "
+                + md(", ".join(by_published))
             )
         st.dataframe(no_price, hide_index=True, width="stretch", key="unpriced_table")
 

@@ -182,8 +182,8 @@ def summary_items(content: ReportContent) -> list[tuple[str, str]]:
         items.append(
             (
                 "Per token against per solved task",
-                discount_sentence(summary, single, reference).rstrip(".")
-                + " (measured; the reference is the model with the highest success rate unless chosen).",
+                discount_sentence(summary, single, reference)
+                + " Measured, without the scenario; the reference is the most successful model unless one is chosen.",
             )
         )
     methods = [str(m) for m in table.loc[table["model"] == best, "method"]] if best else []
