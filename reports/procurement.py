@@ -112,9 +112,8 @@ def _text(value: object) -> str:
 def scenario_in_words(s: Scenario) -> list[str]:
     """What the scenario changes against the measured figures, one short phrase per knob.
 
-    >>> scenario_in_words(Scenario(price_multiplier=1.3, max_attempts=2, haircut=0.1, tasks_per_month=5e4))
-    ['all prices x1.3', 'up to 2 attempts per task with a verifier', 'success rates cut by 10.0% (fresh data)', \
-'50,000 tasks a month']
+    >>> scenario_in_words(Scenario(price_multiplier=1.3, max_attempts=2, tasks_per_month=5e4))
+    ['all prices x1.3', 'up to 2 attempts per task with a verifier', '50,000 tasks a month']
     """
     words = []
     if s.price_multiplier != 1:
