@@ -44,7 +44,6 @@ TOKEN_SLIDERS: dict[TokenKind, str] = {
 PRICE_INPUTS: dict[TokenKind, str] = {"input": "wi_price_input", "output": "wi_price_output"}
 OWN_RATE = "own"
 """The reference-rate choice for a rate the user types (with its day)."""
-HAND = "entered by hand"
 
 
 @dataclass
@@ -106,12 +105,13 @@ def fill_rate() -> None:
         ss["wi_fx"], ss["wi_fx_date"], _ = reference_rate(currency, ss["wi_fx_ref"])
 
 
-def rate_source(currency: str, choice: str, rate: float | None, day: date | None) -> str:
-    """The publisher where the inputs still hold the chosen reference rate, else "entered by hand"."""
+def rate_source(currency: str, choice: str, rate: float | None, day: date | None) -> str | None:
+    """The publisher where the inputs still hold the chosen reference rate; None for the user's own rate
+    (the figures then say "rate as entered"), so a shared link without a source comes back unchanged."""
     if choice == OWN_RATE or rate is None or day is None:
-        return HAND
+        return None
     per_usd, ref_day, source = reference_rate(currency, choice)
-    return source if abs(rate - per_usd) < 5e-7 and day == ref_day else HAND
+    return source if abs(rate - per_usd) < 5e-7 and day == ref_day else None
 
 
 def prepared(data: str) -> Prepared:
@@ -177,7 +177,7 @@ def widget_state(s: Scenario) -> dict[str, object]:
 
 def _reference_choice(s: Scenario) -> str:
     """The reference day a scenario's rate came from, or the user's own rate."""
-    if s.currency == "USD" or s.rate_date is None or s.rate_source in (None, HAND):
+    if s.currency == "USD" or s.rate_date is None or s.rate_source is None:
         return rate_days()[0] if s.currency == "USD" else OWN_RATE
     day = s.rate_date.isoformat()
     return day if day in rate_days() else OWN_RATE

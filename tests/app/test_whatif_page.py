@@ -76,7 +76,6 @@ def test_knobs_go_into_the_url_and_the_url_reproduces_the_view() -> None:
         "currency": "CNY",
         "exchange_rate": 7.1,
         "rate_date": "2026-11-20",
-        "rate_source": "entered by hand",
         "tasks_per_month": 50000.0,
     }
     shared = open_page(link)
@@ -142,7 +141,6 @@ def test_the_provider_and_model_sheets_round_trip_a_scenario() -> None:
         currency="EUR",
         exchange_rate=0.9,
         rate_date="2026-11-20",
-        rate_source="entered by hand",
     )
     st.session_state.update(widget_state(scenario))
     providers = provider_sheet(["deepseek", "openai"], scenario)
