@@ -3,8 +3,9 @@
 Each run starts a new server process (``streamlit run``, nothing cached), waits until it answers
 its health check, launches a fresh headless Chromium (no cache, no cookies), opens the default
 page and stops the clock when the page's main content is drawn: the script has finished
-(``data-test-script-state='notRunning'``), the title and the first metric are on screen and no
-spinner or skeleton is left. The time counts from the navigation's start, so it includes the
+(``data-test-script-state='notRunning'``), the title is on screen, no spinner or skeleton is left,
+and every chart and table on show is drawn (Plotly's SVG, the table's canvas). The time counts
+from the navigation's start, so it includes the
 script run, every static file and the browser's own work. One warm-up run first (the OS file
 cache, compiled bytecode), then ``--runs`` measured runs; min and median are printed.
 
@@ -49,8 +50,13 @@ MAIN_CONTENT = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (!document.querySelector('h1')) return false;
-  if (!document.querySelector("[data-testid='stMetricValue']")) return false;
-  return !document.querySelector("[data-testid='stSpinner'], [data-testid='stSkeleton']");
+  if (document.querySelector("[data-testid='stSpinner'], [data-testid='stSkeleton']")) return false;
+  // Only what is on show: a table inside a closed expander is drawn when opened.
+  const drawn = (sel, inner) =>
+    [...document.querySelectorAll(sel)]
+      .filter(e => !e.closest('details:not([open])') && e.getBoundingClientRect().height > 0)
+      .every(e => e.querySelector(inner));
+  return drawn("[data-testid='stPlotlyChart']", '.main-svg') && drawn("[data-testid='stDataFrame']", 'canvas');
 }"""
 
 
