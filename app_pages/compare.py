@@ -30,6 +30,7 @@ from reports.views import (
 )
 from tokenomics.compare import cost_of_pass_note, default_pair, eligible, headline, pair_sentence
 from tokenomics.errors import InputError
+from tokenomics.format import MISSING
 from tokenomics.timing import estimate_missing_time, with_value_of_time
 from ui.data import (
     custom_sheets,
@@ -275,7 +276,7 @@ if not no_price.empty:
                 f"Ranked by their published cost although no price layer knows them ({len(by_published)}): "
                 + md(", ".join(by_published))
             )
-        st.dataframe(no_price, hide_index=True, width="stretch", key="unpriced_table")
+        st.dataframe(no_price, hide_index=True, width="stretch", placeholder=MISSING, key="unpriced_table")
 
 # ---- table ------------------------------------------------------------------------------------
 table = summary[priced]
@@ -294,6 +295,7 @@ st.table(shortlist(shown[shown["model"].isin(trusted)], "success_rate", "cost_pe
 st.dataframe(
     styled(shown, kinds(spec)),
     hide_index=True,
+    placeholder=MISSING,
     width="stretch",
     key="summary_table",
     column_config={
@@ -399,6 +401,7 @@ with st.expander("Prices in use: edit a price to override it", expanded=bool(ove
         in_use,
         key=editor_key,
         hide_index=True,
+        placeholder=MISSING,
         width="stretch",
         disabled=[c for c in in_use.columns if c not in EDITABLE],
         column_config={c: st.column_config.NumberColumn(c, min_value=0.0, format="%.4f") for c in EDITABLE},
@@ -418,4 +421,4 @@ if not published.empty:
         compared = published[
             ["model", "observed_cost", "repriced_cost", "repriced_vs_published", "repricing_flag", "price_source"]
         ]
-        st.dataframe(compared, hide_index=True, width="stretch", key="published_table")
+        st.dataframe(compared, hide_index=True, width="stretch", placeholder=MISSING, key="published_table")

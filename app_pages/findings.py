@@ -7,6 +7,7 @@ import streamlit as st
 from inputs.datasets import measurement_datasets
 from reports.findings import findings_csv, findings_figure, ordered, overview
 from tokenomics.compare import eligible
+from tokenomics.format import MISSING
 from ui.data import price_sources, today
 from ui.findings import RUN_DATE, TODAY, findings_of
 from ui.safe import md
@@ -103,6 +104,7 @@ num = st.column_config.NumberColumn
 st.dataframe(
     table,
     hide_index=True,
+    placeholder=MISSING,
     width="stretch",
     key="findings_table",
     column_config={

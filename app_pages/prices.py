@@ -10,6 +10,7 @@ from pricing.check import STALE_DAYS, THRESHOLD, staleness
 from pricing.custom import CustomPrice, parse_sheet
 from reports.format import styled
 from tokenomics.errors import InputError, clip
+from tokenomics.format import MISSING
 from ui.data import custom_sheets, load_bundled, price_sources, run_comparison, snapshot, today
 from ui.prices import catalog_disagreements, model_history, refresh_sources
 from ui.safe import md
@@ -65,6 +66,7 @@ st.dataframe(
         {**PER_MTOK, "age_days": "count"},
     ),
     hide_index=True,
+    placeholder=MISSING,
     width="stretch",
     key="staleness_table",
     column_config={
@@ -85,6 +87,7 @@ st.caption(
 picked = st.dataframe(
     styled(found, {**PER_MTOK, **{f"other_{c}": "money" for c in PER_MTOK}, "largest_gap": "pct"}),
     hide_index=True,
+    placeholder=MISSING,
     width="stretch",
     key="disagreements",
     on_select="rerun",
@@ -117,7 +120,9 @@ if reference:
     else:
         if note:
             st.caption(md(note))
-        st.dataframe(styled(history, PER_MTOK), hide_index=True, width="stretch", key="history_table")
+        st.dataframe(
+            styled(history, PER_MTOK), hide_index=True, width="stretch", placeholder=MISSING, key="history_table"
+        )
 
 st.header("Custom price sheets")
 st.caption(
@@ -139,6 +144,7 @@ if current:
     st.dataframe(
         styled(pd.DataFrame([c.model_dump(exclude={"tiers"}) | {"tiers": len(c.tiers)} for c in current]), PER_MTOK),
         hide_index=True,
+        placeholder=MISSING,
         width="stretch",
         key="custom_table",
     )
@@ -155,7 +161,11 @@ if query:
     )
     listing = listing[mask]
 st.dataframe(
-    styled(listing, {**PER_MTOK, "requests_kcount": "money"}), hide_index=True, width="stretch", key="price_listing"
+    styled(listing, {**PER_MTOK, "requests_kcount": "money"}),
+    hide_index=True,
+    width="stretch",
+    placeholder=MISSING,
+    key="price_listing",
 )
 st.caption(
     "USD per million tokens, genai-prices' prices in force today (the corrections and LiteLLM layers are "

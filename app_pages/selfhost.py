@@ -14,7 +14,7 @@ from measurements.load import combine
 from reports.format import styled
 from reports.selfhost_charts import monthly_cost_figure
 from tokenomics.errors import InputError
-from tokenomics.format import count, money, pct
+from tokenomics.format import MISSING, count, money, pct
 from tokenomics.memory import BYTES_PER_PARAMETER, KV_PRECISIONS, USABLE_SHARE, memory_check, params_for
 from tokenomics.selfhost import (
     GpuPreset,
@@ -399,6 +399,7 @@ with answer:
             st.dataframe(
                 styled(table, shown_kinds),
                 hide_index=True,
+                placeholder=MISSING,
                 width="stretch",
                 key="sh_table",
                 column_config={

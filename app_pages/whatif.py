@@ -15,7 +15,7 @@ from reports.procurement import ASSUMPTIONS, assemble, to_csv, to_html, to_xlsx
 from reports.views import WHATIF, kinds, shortlist, whatif_frame
 from reports.whatif_charts import pareto_whatif_figure, tornado_figure
 from tokenomics.errors import InputError
-from tokenomics.format import interval, money, pct, upper_first
+from tokenomics.format import MISSING, interval, money, pct, upper_first
 from tokenomics.scenario import TIERS, with_presets
 from tokenomics.scenario_analysis import solved_share
 from tokenomics.scenario_apply import check_labels, ranking_name
@@ -240,6 +240,7 @@ with st.expander("Per provider and per model: price multipliers, service tiers, 
         provider_sheet(providers, sheet_scenario),
         key=f"wi_providers_{suffix}",
         hide_index=True,
+        placeholder=MISSING,
         disabled=["provider"],
         column_config={
             "price_x": st.column_config.NumberColumn("price ×", min_value=0.0, step=0.05),
@@ -251,6 +252,7 @@ with st.expander("Per provider and per model: price multipliers, service tiers, 
         model_sheet(labels, sheet_scenario),
         key=f"wi_models_{suffix}",
         hide_index=True,
+        placeholder=MISSING,
         disabled=["model"],
         column_config={
             "price_x": st.column_config.NumberColumn("price ×", min_value=0.0, step=0.05),
@@ -355,6 +357,7 @@ with results:
             st.dataframe(
                 styled(ranked, kinds(spec), cur),
                 hide_index=True,
+                placeholder=MISSING,
                 width="stretch",
                 key="wi_table",
                 column_config={
@@ -404,11 +407,19 @@ with results:
             st.markdown("\n".join(f"- {a}" for a in ASSUMPTIONS))
             if scenario.rate_note:
                 st.markdown(f"- {md(upper_first(scenario.rate_note))}.")
-            st.dataframe(table[["model", "method"]], hide_index=True, width="stretch", key="wi_methods")
+            st.dataframe(
+                table[["model", "method"]], hide_index=True, width="stretch", placeholder=MISSING, key="wi_methods"
+            )
             for name in ("haircut presets", "service tiers"):
                 if name in content.extra_tables:
                     st.markdown(f"**{name.capitalize()}**")
-                    st.dataframe(content.extra_tables[name], hide_index=True, width="stretch", key=f"wi_{name[:4]}")
+                    st.dataframe(
+                        content.extra_tables[name],
+                        hide_index=True,
+                        width="stretch",
+                        placeholder=MISSING,
+                        key=f"wi_{name[:4]}",
+                    )
             st.caption("Prices: " + md(info.label()) + ".")
     with tab_share:
         if tab_share.open:
