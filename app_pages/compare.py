@@ -18,7 +18,7 @@ from pricing.overrides import EDITABLE, edits_to_custom
 from pricing.providers import provider_choices
 from reports.charts import cost_breakdown_figure, pareto_figure
 from reports.format import styled
-from reports.tables import money, to_csv
+from reports.tables import to_csv
 from reports.views import (
     COMPARE,
     compare_frame,
@@ -30,7 +30,7 @@ from reports.views import (
 )
 from tokenomics.compare import cost_of_pass_note, default_pair, eligible, headline, pair_sentence
 from tokenomics.errors import InputError
-from tokenomics.format import MISSING
+from tokenomics.format import MISSING, money
 from tokenomics.timing import estimate_missing_time, with_value_of_time
 from ui.data import (
     custom_sheets,
