@@ -74,10 +74,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(entry: str, port: int, log) -> subprocess.Popen:
+def start_server(entry: str, port: int, log, root: Path = ROOT) -> subprocess.Popen:
     command = [sys.executable, "-m", "streamlit", "run", entry, "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
-    return subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(command, cwd=root, stdout=log, stderr=subprocess.STDOUT)
 
 
 def wait_healthy(url: str, proc: subprocess.Popen, log) -> None:
@@ -95,11 +95,11 @@ def wait_healthy(url: str, proc: subprocess.Popen, log) -> None:
     raise SystemExit(f"the server did not start:\n{log.read().decode(errors='replace')}")
 
 
-def one_run(pw, entry: str, path: str) -> Run:
+def one_run(pw, entry: str, path: str, root: Path = ROOT) -> Run:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
-        proc = start_server(entry, port, log)
+        proc = start_server(entry, port, log, root)
         try:
             wait_healthy(url, proc, log)
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -147,13 +147,23 @@ def main() -> int:
     parser.add_argument("--entry", default="serve.py", help="script given to streamlit run (default serve.py)")
     parser.add_argument("--page", default="", help="path of the page to open (default: the default page)")
     parser.add_argument("--runs", type=int, default=5, help="measured runs (default 5; at least 5 for the record)")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="DIR",
+        help="also measure `streamlit run app.py` in another checkout (e.g. an older commit, `git archive` into DIR), "
+        "run for run alternately with this one, and print the ratio",
+    )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; entry {args.entry}, page /{args.page}")
+    base_runs: list[Run] = []
     with sync_playwright() as pw:
         warm = one_run(pw, args.entry, args.page)
         print(f"warm-up: {warm.seconds:.2f} s")
+        if args.baseline:
+            print(f"baseline warm-up: {one_run(pw, 'app.py', args.page, args.baseline).seconds:.2f} s")
         runs = []
         for i in range(args.runs):
             run = one_run(pw, args.entry, args.page)
@@ -162,12 +172,23 @@ def main() -> int:
                 f"run {i + 1}: {run.seconds:.2f} s to main content; {run.requests} responses, "
                 f"{run.sent_bytes / 1e6:.2f} MB over the wire ({run.decoded_bytes / 1e6:.2f} MB decoded)"
             )
+            if args.baseline:
+                base = one_run(pw, "app.py", args.page, args.baseline)
+                base_runs.append(base)
+                print(f"  baseline {i + 1}: {base.seconds:.2f} s; {base.sent_bytes / 1e6:.2f} MB over the wire")
     times = [r.seconds for r in runs]
     best, median = min(times), statistics.median(times)
     wire = statistics.median(r.sent_bytes for r in runs) / 1e6
     decoded = statistics.median(r.decoded_bytes for r in runs) / 1e6
     print(f"first load: min {best:.2f} s, median {median:.2f} s (target < {TARGET_S:.0f} s)")
     print(f"transferred: {wire:.2f} MB over the wire, {decoded:.2f} MB decoded (median)")
+    if base_runs:
+        base_times = [r.seconds for r in base_runs]
+        print(
+            f"baseline: min {min(base_times):.2f} s, median {statistics.median(base_times):.2f} s, "
+            f"{statistics.median(r.sent_bytes for r in base_runs) / 1e6:.2f} MB over the wire; "
+            f"median ratio {statistics.median(base_times) / median:.1f}x faster"
+        )
     met = median < TARGET_S
     print("target met" if met else "target missed")
     return 0 if met else 1
