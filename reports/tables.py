@@ -42,6 +42,35 @@ EXTRA_COLUMNS = [
 ]
 
 
+SORTS = {
+    "cost": ("cost_per_success", True),
+    "success": ("success_rate", False),
+    "discount": ("discount_per_success", False),
+    "model": ("model", True),
+}
+"""``--sort`` choices: the column and its direction; ``input`` keeps the order of the data."""
+
+
+def ranked(frame: pd.DataFrame, by: str = "cost", within: str | None = None) -> pd.DataFrame:
+    """Rows in the order a reader wants: cheapest per solved task first by default.
+
+    Unbounded (inf) figures come after every finite one and unknown (NaN) last; ``within`` keeps
+    groups (datasets) together in their first-seen order. Stable: ties keep the data's order.
+
+    >>> frame = pd.DataFrame({"model": list("abcd"), "cost_per_success": [0.5, float("nan"), float("inf"), 0.1]})
+    >>> ranked(frame)["model"].tolist()
+    ['d', 'a', 'c', 'b']
+    """
+    if by == "input":
+        return frame
+    column, ascending = SORTS[by]
+    keys = [column] if within is None else [within, column]
+    order = frame.assign(**({within: pd.Categorical(frame[within], pd.unique(frame[within]))} if within else {}))
+    return frame.loc[
+        order.sort_values(keys, ascending=[True, ascending][-len(keys) :], na_position="last", kind="stable").index
+    ]
+
+
 def output_frame(summary: pd.DataFrame) -> pd.DataFrame:
     """The documented columns first, then the extras present; rates as fractions, money in USD."""
     extras = [c for c in EXTRA_COLUMNS if c in summary.columns]

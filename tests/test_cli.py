@@ -161,7 +161,8 @@ def test_zero_success_is_inf_and_unpriced_is_empty_in_csv(capsys, mixed: Path):
     code, out, _ = run(capsys, "--measurements", str(mixed), "--format", "csv")
     assert code == 0
     rows = by_model(rows_of_csv(out))
-    assert list(rows) == ["zero-model", "gpt-4o-mini", "mystery-model-xyz"]
+    # Ranked by cost per solved task: finite first, unbounded (inf) next, unknown (unpriced) last.
+    assert list(rows) == ["gpt-4o-mini", "zero-model", "mystery-model-xyz"]
 
     zero = rows["zero-model"]
     assert zero["successes"] == "0"
@@ -308,3 +309,11 @@ def test_subprocess_bad_input_exits_2():
         f"error: {bad}, line 3, column 'success': not a yes/no value (found 'maybe'); "
         "expected true/false, 1/0, yes/no or pass/fail"
     ]
+
+
+def test_sort_orders_rows_and_input_keeps_the_data_order(capsys, mixed: Path):
+    code, out, _ = run(capsys, "--measurements", str(mixed), "--format", "csv", "--sort", "input")
+    assert code == 0
+    assert list(by_model(rows_of_csv(out))) == ["zero-model", "gpt-4o-mini", "mystery-model-xyz"]
+    code, out, _ = run(capsys, "--measurements", str(mixed), "--format", "csv", "--sort", "model")
+    assert list(by_model(rows_of_csv(out))) == ["gpt-4o-mini", "mystery-model-xyz", "zero-model"]

@@ -96,3 +96,15 @@ def test_every_runnable_readme_command_works_as_written(checkout: Path, command:
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip() or ">" in command, "says nothing"
     assert "Traceback" not in run.stderr
+
+
+def test_the_readme_lead_is_what_the_first_screen_says_on_the_bundled_data() -> None:
+    """scripts/readme_lead.py recomputes the Findings page's first lines; the README must hold them."""
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "readme_lead.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr

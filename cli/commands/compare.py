@@ -12,7 +12,7 @@ from inputs.datasets import dataset_path
 from inputs.scenario_file import read_scenario
 from pricing.comparison import compare_measurements, split_datasets
 from pricing.custom import load_sheet
-from reports.tables import to_csv, to_json, to_table
+from reports.tables import SORTS, ranked, to_csv, to_json, to_table
 from tokenomics.compare import CompareOptions, cost_of_pass_note
 from tokenomics.errors import InputError
 
@@ -40,6 +40,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     compare.add_argument("--baseline", help="model label to compare against (default: the highest success rate)")
     compare.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    compare.add_argument(
+        "--sort",
+        choices=[*SORTS, "input"],
+        default="cost",
+        help="row order: cost per solved task (default, cheapest first), success rate, discount per solved task, "
+        "model, or the data's own order",
+    )
     compare.add_argument("--cost-of-pass", action="store_true", help="add the per-task cost-of-pass column")
     compare.add_argument("--seed", type=int, default=0, help="seed of the task bootstrap (default 0)")
     compare.add_argument("--resamples", type=int, default=2000, help="bootstrap resamples (default 2000)")
@@ -106,11 +113,11 @@ def run_compare(args: argparse.Namespace) -> str:
                 expected="one dataset (choose it with --dataset, or give files of one dataset)",
             )
         return scenario_output(results[0][1], args.scenario, args.format)
-    summary = pd.concat([r.summary for _, r in results], ignore_index=True)
+    summary = pd.concat([ranked(r.summary, args.sort) for _, r in results], ignore_index=True)
     if args.format == "csv":
         return to_csv(summary)
     if args.format == "json":
         return to_json(summary)
     if len(results) == 1:
         return to_table(summary)
-    return "\n\n".join(f"dataset {name or '(none)'}:\n{to_table(r.summary)}" for name, r in results)
+    return "\n\n".join(f"dataset {name or '(none)'}:\n{to_table(ranked(r.summary, args.sort))}" for name, r in results)

@@ -29,6 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "Western model on the Pareto frontier)",
     )
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument(
+        "--sort",
+        choices=["cost", "discount", "model", "input"],
+        default="cost",
+        help="row order within each dataset: the model's cost per solved task (default, cheapest first), its "
+        "discount per solved task, model, or the order computed",
+    )
     p.add_argument("--haircut", action="store_true", help="apply the AIME 2024 vs 2025 fresh-data haircut presets")
     p.add_argument(
         "--prices",
@@ -72,6 +79,14 @@ def run_findings(args: argparse.Namespace) -> str:
             expected="a model label as `tokenomics compare --dataset ID` lists it",
         )
     out = pd.concat(frames, ignore_index=True)
+    if args.sort != "input":
+        column, ascending = {"cost": ("cost_per_success", True), "discount": ("per_success_discount", False)}.get(
+            args.sort, ("model", True)
+        )
+        out = out.assign(_d=pd.Categorical(out["dataset"], pd.unique(out["dataset"]))).sort_values(
+            ["_d", column], ascending=[True, ascending], na_position="last", kind="stable"
+        )
+        out = out.drop(columns="_d").reset_index(drop=True)
     if args.format == "csv":
         return findings_csv(out)
     if args.format == "json":
