@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,12 @@ class Origin:
         await send({"type": "http.response.body", "body": self.body})
 
 
+def run(coroutine) -> None:
+    """Run on a thread of its own: the browser tests' Playwright may hold an event loop in this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
 def request(app, path: str = f"/static/js/{NAME}", encoding: bytes = b"gzip, deflate, br", extra=()) -> tuple:
     scope = {"type": "http", "method": "GET", "path": path, "headers": [(b"accept-encoding", encoding)]}
     scope["headers"] += list(extra)
@@ -39,7 +46,7 @@ def request(app, path: str = f"/static/js/{NAME}", encoding: bytes = b"gzip, def
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    run(app(scope, receive, send))
     start = sent[0]
     body = b"".join(m.get("body", b"") for m in sent[1:])
     return start["status"], dict(start["headers"]), body
@@ -100,5 +107,5 @@ def test_a_websocket_is_left_alone() -> None:
     async def inner(scope, receive, send):
         seen.append(scope["type"])
 
-    asyncio.run(StaticGzip(inner)({"type": "websocket", "path": "/_stcore/stream"}, None, None))
+    run(StaticGzip(inner)({"type": "websocket", "path": "/_stcore/stream"}, None, None))
     assert seen == ["websocket"]
