@@ -3,6 +3,8 @@ calling a change to the UI done.
 
     python scripts/screenshots.py OUT_DIR                # every page at 1440 and 390 px
     python scripts/screenshots.py OUT_DIR --page whatif  # one page
+    python scripts/screenshots.py --readme               # docs/screenshot.png: the first screen
+
 
 Starts ``streamlit run serve.py`` on a free port, opens each page in Debian's Chromium, waits
 until the script has finished and the page has settled, and saves ``<page>-<width>.png`` (the
@@ -43,9 +45,31 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def first_screen(browser: object, url: str, out: Path) -> Path:
+    """The default page at 1440 px wide, tall enough to show its chart (opened) below the answer."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1500})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    page.locator(IDLE).wait_for()
+    chart = page.get_by_text("Chart:").first
+    if chart.count():
+        chart.click()
+        page.locator(IDLE).wait_for()
+        page.wait_for_timeout(2000)
+    page.screenshot(path=str(out))
+    context.close()
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("out", type=Path)
+    parser.add_argument("out", type=Path, nargs="?", default=ROOT / "docs")
+    parser.add_argument(
+        "--readme",
+        action="store_true",
+        help="write the README's docs/screenshot.png: the default page at 1440 px, its chart opened",
+    )
     parser.add_argument("--page", action="append", help="a page's path (default: every page)")
     parser.add_argument("--entry", default="serve.py")
     args = parser.parse_args()
@@ -68,7 +92,9 @@ def main() -> int:
                     time.sleep(0.2)
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-                for path in args.page or PAGES:
+                if args.readme:
+                    print(first_screen(browser, url, ROOT / "docs" / "screenshot.png"))
+                for path in [] if args.readme else args.page or PAGES:
                     for width, height in WIDTHS.items():
                         context = browser.new_context(viewport={"width": width, "height": height})
                         page = context.new_page()
