@@ -3,8 +3,10 @@
 import streamlit as st
 
 from ui.safe import guarded
+from ui.style import compact_on_phones
 
 st.set_page_config(page_title="tokenomics: cost per solved task", page_icon="$", layout="wide")
+compact_on_phones()
 
 # (file, title, icon) in menu order; the first is the default page.
 MENU = [

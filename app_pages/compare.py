@@ -18,9 +18,20 @@ from pricing.check import STALE_DAYS, oldest_in_use, staleness
 from pricing.overrides import EDITABLE, edits_to_custom
 from pricing.providers import provider_choices
 from reports.charts import cost_breakdown_figure, pareto_figure
-from reports.tables import money, to_csv
+from reports.format import styled
+from reports.tables import to_csv
+from reports.views import (
+    COMPARE,
+    compare_frame,
+    kinds,
+    ranked_without_price,
+    shortlist,
+    unpriced_advice,
+    unpriced_models,
+)
 from tokenomics.compare import cost_of_pass_note, default_pair, eligible, headline, pair_sentence
 from tokenomics.errors import InputError
+from tokenomics.format import MISSING, money
 from tokenomics.timing import estimate_missing_time, with_value_of_time
 from ui.data import (
     custom_sheets,
@@ -33,6 +44,7 @@ from ui.data import (
     today,
 )
 from ui.large import open_file, open_table
+from ui.origins import with_origins
 from ui.safe import md
 from ui.server_mode import server_mode, store_path
 
@@ -338,14 +350,18 @@ if not stale.empty:
         + ". Check them at their source and override them below if they moved.",
         icon=":material/schedule:",
     )
-if result.unpriced:
-    with st.expander(f"{len(result.unpriced)} model id(s) have no price in any price layer"):
-        st.write("Fill their prices in **Prices in use** below, or upload a price sheet on the Prices page.")
-        st.dataframe(
-            pd.DataFrame({"model": list(result.unpriced), "why": list(result.unpriced.values())}),
-            hide_index=True,
-            width="stretch",
-        )
+no_price = unpriced_models(summary, result.unpriced)
+if not no_price.empty:
+    # The same models the "Unpriced" figure counts, each with why, and advice that fits the data.
+    with st.expander(f"{len(no_price)} model(s) unpriced: not ranked, never $0"):
+        st.write(md(unpriced_advice(summary)))
+        by_published = ranked_without_price(summary, result.unpriced)
+        if by_published:
+            st.caption(
+                f"Ranked by their published cost although no price layer knows them ({len(by_published)}): "
+                + md(", ".join(by_published))
+            )
+        st.dataframe(no_price, hide_index=True, width="stretch", placeholder=MISSING, key="unpriced_table")
 
 # ---- table ------------------------------------------------------------------------------------
 table = summary[priced]
@@ -354,94 +370,36 @@ if decode_tps > 0:
 timed = "seconds_per_success" in table.columns
 if timed and value_of_time > 0:
     table = with_value_of_time(table, value_of_time)
-view = table[
-    [
-        "model",
-        "provider",
-        "cost_per_success",
-        "cps_low",
-        "cps_high",
-        *(["cost_of_pass"] if "cost_of_pass" in table.columns else []),
-        *(["cost_per_success_with_time"] if "cost_per_success_with_time" in table.columns else []),
-        "discount_per_token",
-        "discount_per_success",
-        "success_rate",
-        "success_low",
-        "success_high",
-        "attempts",
-        "successes",
-        "cost_per_attempt",
-        "input_tokens_per_attempt",
-        "cache_read_tokens_per_attempt",
-        "output_tokens_per_attempt",
-        "reasoning_tokens_per_attempt",
-        *(["seconds_per_attempt", "seconds_per_success"] if timed else []),
-        *(["time_basis"] if "time_basis" in table.columns else []),
-        *(["time_cost_per_success"] if "time_cost_per_success" in table.columns else []),
-        "on_frontier",
-        "repricing_flag",
-        "cost_basis",
-        "observed_cost",
-        "repriced_cost",
-        "total_cost",
-        "price_layer",
-        "price_source",
-        "price_as_of",
-        "checked_on",
-        "cps_interval",
-    ]
-]
-usd = st.column_config.NumberColumn
+view = with_origins(table)
+shown = compare_frame(view)
+spec = {c: col for c, col in COMPARE.items() if c in shown.columns}
+# The shortlist leaves out runs that failed the plausibility check, like the "cheapest" card (the table flags them).
+trusted = set(view.loc[eligible(view), "model"])
+st.markdown("**Cheapest per solved task**")
+st.table(shortlist(shown[shown["model"].isin(trusted)], "success_rate", "cost_per_success").set_index("model"))
 st.dataframe(
-    view.sort_values("cost_per_success"),
+    styled(shown, kinds(spec)),
     hide_index=True,
+    placeholder=MISSING,
     width="stretch",
     key="summary_table",
     column_config={
-        "success_rate": usd("success", format="percent"),
-        "success_low": usd("success low (95%)", format="percent"),
-        "success_high": usd("success high (95%)", format="percent"),
-        "input_tokens_per_attempt": usd("input tok/attempt", format="compact"),
-        "cache_read_tokens_per_attempt": usd("cached tok/attempt", format="compact"),
-        "output_tokens_per_attempt": usd("output tok/attempt", format="compact"),
-        "reasoning_tokens_per_attempt": usd("reasoning tok/attempt", format="compact"),
-        "cost_per_attempt": usd("$/attempt", format="$%.4f"),
-        "cost_per_success": usd("$/solved task", format="$%.4f"),
-        "cps_low": usd("$/solved low (95%)", format="$%.4f"),
-        "cps_high": usd("$/solved high (95%)", format="$%.4f"),
-        "cost_of_pass": usd("cost-of-pass (per-task)", format="$%.4f"),
-        "discount_per_token": usd("x cheaper per token", format="%.2fx"),
-        "discount_per_success": usd("x cheaper per solved task", format="%.2fx"),
-        "observed_cost": usd("published/observed $", format="$%.2f"),
-        "repriced_cost": usd("repriced $", format="$%.2f"),
-        "total_cost": usd("total $ (used)", format="$%.2f"),
-        "repricing_flag": st.column_config.TextColumn(
-            "check", help="why the repriced cost disagrees with the published one"
-        ),
-        "on_frontier": st.column_config.CheckboxColumn("Pareto"),
-        "seconds_per_attempt": usd("s/attempt", format="%.1f"),
-        "seconds_per_success": usd("s/solved task", format="%.1f", help="latency per attempt / success rate"),
-        "time_cost_per_success": usd("waiting $/solved task", format="$%.4f"),
-        "cost_per_success_with_time": usd("$/solved task incl. waiting", format="$%.4f"),
+        c: (
+            st.column_config.CheckboxColumn(col.label, help=col.help or None)
+            if col.kind == "bool"
+            else st.column_config.Column(col.label, help=col.help or None)
+        )
+        for c, col in spec.items()
     },
 )
 st.caption(
-    "Success interval: 95% Wilson. Cost-per-success interval: bootstrap over tasks where per-task data "
-    "exists, else it reflects success-rate uncertainty only (column cps_interval). 'inf' = no success seen: the "
-    "cost per solved task is unbounded. Discounts are against the reference (B); above 1 means cheaper."
+    "Success interval: 95% Wilson. Cost-per-solved-task interval: bootstrap over tasks where per-task data "
+    "exists, else it reflects success-rate uncertainty only (column 'interval method'). 'unbounded': no success "
+    "seen. Discounts are against the reference (B); above 1x means cheaper. Money in USD."
 )
 pass_note = cost_of_pass_note(result.sums.tasks) if cost_of_pass and result.sums is not None else None
 if pass_note:
     st.caption(md(f"Note: {pass_note}."))
-if not priced.all():
-    with st.expander(f"Not ranked: {int((~priced).sum())} model(s) with neither a price nor a published cost"):
-        st.dataframe(
-            summary.loc[~priced, ["model", "attempts", "successes", "success_rate", "price_source"]],
-            hide_index=True,
-            width="stretch",
-            key="unpriced_table",
-            column_config={"success_rate": st.column_config.NumberColumn("success", format="percent")},
-        )
 st.download_button(
     "Download the table (CSV)",
     to_csv(summary),
@@ -461,22 +419,41 @@ if not per_attempt.empty:
         "`tokenomics import --format eee` reads them back. See docs/import.md.",
     )
 
-# ---- charts -----------------------------------------------------------------------------------
-left, right = st.columns(2)
-with left:
-    st.markdown("**Success rate vs cost per solved task** (frontier: no model is both better and cheaper)")
-    st.plotly_chart(pareto_figure(summary), key="pareto_chart")
-    off_chart = summary[~np.isfinite(summary["cost_per_success"])]
-    if not off_chart.empty:
-        st.caption("Not on the chart (unpriced or no success): " + md(", ".join(off_chart["model"])))
-with right:
-    st.markdown("**Where the money goes, per solved task**")
-    scale = st.segmented_control(
-        "Scale", ["share", "USD"], default="share", key="breakdown_scale", label_visibility="collapsed"
-    )
-    st.plotly_chart(cost_breakdown_figure(summary, share=scale != "USD"), key="breakdown_chart")
-    if scale != "USD":
-        st.caption("Runs costed from a published total (no token split) are left out of the shares.")
+# ---- charts: built only when opened (Plotly is the heaviest thing a page can load) ------------
+charts = st.expander(
+    "Charts: success against cost per solved task, and where the money goes", key="compare_charts", on_change="rerun"
+)
+with charts:
+    if charts.open:
+        picks = [m for m in (st.session_state.get(candidate_key), st.session_state.get(reference_key)) if m]
+        st.markdown("**Success rate vs cost per solved task** (frontier: no model is both better and cheaper)")
+        pareto = pareto_figure(summary, picks)
+        if pareto is None:
+            st.info("No model has a finite cost per solved task: nothing to chart.")
+        else:
+            st.plotly_chart(pareto, key="pareto_chart")
+            st.caption(
+                "Labelled: the frontier (a staircase, not a convex hull) and the headline's pair; hover for the rest."
+            )
+        off_chart = summary[~np.isfinite(summary["cost_per_success"])]
+        if not off_chart.empty:
+            st.caption("Not on the chart (unpriced or no success): " + md(", ".join(off_chart["model"])))
+        st.markdown("**Where the money goes, per solved task**")
+        scale = st.segmented_control(
+            "Scale", ["share", "USD"], default="share", key="breakdown_scale", label_visibility="collapsed"
+        )
+        breakdown = cost_breakdown_figure(summary, share=scale != "USD")
+        if breakdown is None:
+            st.info(
+                "No run here has a cost split by token kind (input, output, reasoning...): the runs are costed from "
+                "their published totals. Choose USD to see those totals."
+                if scale != "USD"
+                else "No model has a cost per solved task to split."
+            )
+        else:
+            st.plotly_chart(breakdown, key="breakdown_chart")
+            if scale != "USD":
+                st.caption("Runs costed from a published total (no token split) are left out of the shares.")
 
 if result.notes and frame is None:
     with st.expander(f"Provider chosen for {len(result.notes)} bare model id(s)"):
@@ -510,7 +487,7 @@ if frame is None:
             "USD per million tokens. A file or table read where it is takes its price overrides from the price "
             "sheets of the Prices page."
         )
-        st.dataframe(in_use, hide_index=True, width="stretch", key="prices_in_use_local")
+        st.dataframe(in_use, hide_index=True, width="stretch", placeholder=MISSING, key="prices_in_use_local")
 else:
     with st.expander("Prices in use: edit a price to override it", expanded=bool(overrides)):
         st.caption(
@@ -522,6 +499,7 @@ else:
             in_use,
             key=editor_key,
             hide_index=True,
+            placeholder=MISSING,
             width="stretch",
             disabled=[c for c in in_use.columns if c not in EDITABLE],
             column_config={c: st.column_config.NumberColumn(c, min_value=0.0, format="%.4f") for c in EDITABLE},
@@ -541,4 +519,4 @@ if not published.empty:
         compared = published[
             ["model", "observed_cost", "repriced_cost", "repriced_vs_published", "repricing_flag", "price_source"]
         ]
-        st.dataframe(compared, hide_index=True, width="stretch", key="published_table")
+        st.dataframe(compared, hide_index=True, width="stretch", placeholder=MISSING, key="published_table")

@@ -7,6 +7,7 @@ import streamlit as st
 from inputs.datasets import measurement_datasets
 from reports.findings import findings_csv, findings_figure, ordered, overview
 from tokenomics.compare import eligible
+from tokenomics.format import MISSING
 from ui.data import price_sources, today
 from ui.findings import RUN_DATE, TODAY, findings_of
 from ui.safe import md
@@ -61,12 +62,18 @@ result = base if reference == DEFAULT_REFERENCE else findings_of(dataset_id, (re
 found = ordered(result.findings)
 
 st.subheader(md(info.name))
-st.plotly_chart(findings_figure(found), key="findings_chart")
-st.caption(
-    "Each point is one model against one reference. On the diagonal the per-token discount survives whole per "
-    "solved task; below it, part of it is lost; below the dotted line at 1x, the model is dearer per solved task. "
-    "Bars: 95% intervals. Log axes."
+# Built only when opened: Plotly is the heaviest thing a page loads, and this is the page a visitor lands on.
+chart = st.expander(
+    "Chart: discount per token against discount per solved task", key="findings_chart_open", on_change="rerun"
 )
+with chart:
+    if chart.open:
+        st.plotly_chart(findings_figure(found), key="findings_chart")
+        st.caption(
+            "Each point is one model against one reference. On the diagonal the per-token discount survives whole "
+            "per solved task; below it, part of it is lost; below the dotted line at 1x, the model is dearer per "
+            "solved task. Bars: 95% intervals. Log axes."
+        )
 for sentence in found["sentence"]:
     st.markdown(f"- {md(sentence)}")
 
@@ -97,6 +104,7 @@ num = st.column_config.NumberColumn
 st.dataframe(
     table,
     hide_index=True,
+    placeholder=MISSING,
     width="stretch",
     key="findings_table",
     column_config={

@@ -15,6 +15,8 @@ from harness.store import Store
 from harness.tasks import load_tasks
 from inputs.bundled import data_file
 from tokenomics.errors import InputError
+from tokenomics.format import interval, money, pct
+from ui.measure import run_cost
 from ui.safe import guarded, md
 from ui.server_mode import server_key, server_mode, store_path
 
@@ -32,12 +34,16 @@ job: MeasureJob | None = st.session_state.get("measure_job")
 
 with st.form("measure_form", border=True):
     left, right = st.columns(2)
-    base_url = left.text_input("Base URL", key="m_base_url", placeholder="https://api.deepseek.com/v1")
-    model = right.text_input("Model", key="m_model", placeholder="deepseek-chat")
+    # Placeholders read as examples ("e.g."), never as values already filled in.
+    base_url = left.text_input("Base URL", key="m_base_url", placeholder="e.g. https://api.deepseek.com/v1")
+    model = right.text_input("Model", key="m_model", placeholder="e.g. deepseek-chat")
     provider = left.text_input(
-        "Provider (genai-prices id, for pricing)", key="m_provider", placeholder="deepseek", help="Optional."
+        "Provider (genai-prices id, for pricing)",
+        key="m_provider",
+        placeholder="e.g. deepseek",
+        help="Optional; without it the model id alone chooses the price, and an unknown model stays unpriced.",
     )
-    label = right.text_input("Label in comparisons", key="m_label", placeholder="(the model)")
+    label = right.text_input("Label in comparisons", key="m_label", placeholder="optional: the model's name")
     api_key = left.text_input(
         "API key",
         type="password",
@@ -158,6 +164,34 @@ def progress_body() -> None:
     m2.metric("Solved", p.successes)
     m3.metric("Failed", p.failures)
     m4.metric("Request errors", p.errors, help="The request never got an answer: not counted as a model failure.")
+    cost = run_cost(current.spec.store_path, current.run.run_id, p.graded)
+    c1, c2, c3 = st.columns(3)
+    if cost is None:
+        c1.metric("Cost so far", "—", help="Priced from the tokens of each graded attempt.")
+    elif cost["cost_basis"] == "unpriced":
+        c1.metric(
+            "Cost so far",
+            "unpriced",
+            help="No price layer knows this model: give its provider (genai-prices id) or a price sheet.",
+        )
+    else:
+        c1.metric("Cost so far", money(cost["total_cost"]), help="Tokens of the graded attempts x today's prices.")
+        c2.metric(
+            "Per solved task",
+            money(cost["cost_per_success"]) if cost["successes"] > 0 else "no success yet",
+            help="Cost so far / tasks solved so far.",
+        )
+    if cost is not None:
+        c3.metric(
+            "Success so far",
+            pct(cost["success_rate"]),
+            help=f"95% interval {interval(cost['success_low'], cost['success_high'], pct)}",
+        )
+        if cost["cost_basis"] != "unpriced":
+            st.caption(
+                f"Priced at {md(cost['price_source'])}; the interval of the cost per solved task narrows as the run "
+                "goes on (see the Compare page once it is stored)."
+            )
     if current.error:
         st.error(f"The run stopped: {md(current.error)}", icon=":material/error:")
     if current.running:

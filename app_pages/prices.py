@@ -8,10 +8,25 @@ import streamlit as st
 from pricing.book import price_listing
 from pricing.check import STALE_DAYS, THRESHOLD, staleness
 from pricing.custom import CustomPrice, parse_sheet
+from reports.format import styled
 from tokenomics.errors import InputError, clip
+from tokenomics.format import MISSING
 from ui.data import custom_sheets, load_bundled, price_sources, run_comparison, snapshot, today
 from ui.prices import catalog_disagreements, model_history, refresh_sources
 from ui.safe import md
+
+# Prices are money (USD per million tokens), in the app's one format; an unknown price reads "—".
+PER_MTOK = dict.fromkeys(
+    (
+        "input_mtok",
+        "cache_read_mtok",
+        "cache_write_mtok",
+        "cache_write_1h_mtok",
+        "output_mtok",
+        "output_reasoning_mtok",
+    ),
+    "money",
+)
 
 st.title("Prices")
 sources = price_sources()
@@ -46,12 +61,18 @@ if comparison is None:
     st.caption("For the bundled public data (open the Compare page to see the models of your own data here).")
 aged = staleness(comparison, today())
 st.dataframe(
-    aged[["models", "provider", "model", "layer", "input_mtok", "output_mtok", "checked_on", "age_days", "stale"]],
+    styled(
+        aged[["models", "provider", "model", "layer", "input_mtok", "output_mtok", "checked_on", "age_days", "stale"]],
+        {**PER_MTOK, "age_days": "count"},
+    ),
     hide_index=True,
+    placeholder=MISSING,
     width="stretch",
     key="staleness_table",
     column_config={
-        "age_days": st.column_config.NumberColumn("days since changed or checked", format="%d"),
+        "age_days": st.column_config.Column("days since changed or checked"),
+        "input_mtok": st.column_config.Column("input $/M"),
+        "output_mtok": st.column_config.Column("output $/M"),
         "stale": st.column_config.CheckboxColumn(f"older than {STALE_DAYS} days"),
     },
 )
@@ -64,13 +85,14 @@ st.caption(
     "(it becomes one of your custom prices, marked with its source)."
 )
 picked = st.dataframe(
-    found,
+    styled(found, {**PER_MTOK, **{f"other_{c}": "money" for c in PER_MTOK}, "largest_gap": "pct"}),
     hide_index=True,
+    placeholder=MISSING,
     width="stretch",
     key="disagreements",
     on_select="rerun",
     selection_mode="multi-row",
-    column_config={"largest_gap": st.column_config.NumberColumn("gap", format="percent")},
+    column_config={"largest_gap": st.column_config.Column("gap")},
 )
 rows = picked.selection.rows if picked is not None else []
 if rows and st.button(f"Use the other layer's price for {len(rows)} model(s)", key="use_other"):
@@ -98,7 +120,9 @@ if reference:
     else:
         if note:
             st.caption(md(note))
-        st.dataframe(history, hide_index=True, width="stretch", key="history_table")
+        st.dataframe(
+            styled(history, PER_MTOK), hide_index=True, width="stretch", placeholder=MISSING, key="history_table"
+        )
 
 st.header("Custom price sheets")
 st.caption(
@@ -118,8 +142,9 @@ if sheet is not None:
 current = custom_sheets()
 if current:
     st.dataframe(
-        pd.DataFrame([c.model_dump(exclude={"tiers"}) | {"tiers": len(c.tiers)} for c in current]),
+        styled(pd.DataFrame([c.model_dump(exclude={"tiers"}) | {"tiers": len(c.tiers)} for c in current]), PER_MTOK),
         hide_index=True,
+        placeholder=MISSING,
         width="stretch",
         key="custom_table",
     )
@@ -135,7 +160,13 @@ if query:
         query, case=False, regex=False
     )
     listing = listing[mask]
-st.dataframe(listing, hide_index=True, width="stretch", key="price_listing")
+st.dataframe(
+    styled(listing, {**PER_MTOK, "requests_kcount": "money"}),
+    hide_index=True,
+    width="stretch",
+    placeholder=MISSING,
+    key="price_listing",
+)
 st.caption(
     "USD per million tokens, genai-prices' prices in force today (the corrections and LiteLLM layers are "
     "not in this list: see one model's prices above). 'tiers' lists long-context prices (cliff rule). "

@@ -74,12 +74,12 @@ def edits_to_custom(original: pd.DataFrame, edited: pd.DataFrame, today: date) -
     """
     prices: list[CustomPrice] = []
     problems: list[str] = []
-    for idx in edited.index:
-        new = edited.loc[idx, EDITABLE].astype(float)
-        old = original.loc[idx, EDITABLE].astype(float) if idx in original.index else new * np.nan
-        same = ((new == old) | (new.isna() & old.isna())).all()
-        if same:
-            continue
+    # Compared all at once: the page calls this on every rerun, and most reruns change no price.
+    new_all = edited[EDITABLE].astype(float)
+    old_all = original[EDITABLE].astype(float).reindex(edited.index)
+    same_all = ((new_all == old_all) | (new_all.isna() & old_all.isna())).all(axis=1)
+    for idx in edited.index[~same_all.to_numpy()]:
+        new = new_all.loc[idx]
         name = f"{edited.at[idx, 'provider']!s}/{edited.at[idx, 'model']!s}"
         values = {k: (None if np.isnan(v) else float(v)) for k, v in new.items()}
         try:

@@ -6,6 +6,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from reports.charts import FONT
+from reports.labels import count_log_axis, money_log_axis
+from tokenomics.format import count, money
 from tokenomics.selfhost import SelfHostPlan
 
 SELF_HOST_COLOUR = "#d62728"
@@ -63,14 +66,24 @@ def monthly_cost_figure(
             mode="lines",
             line={"shape": "hv", "color": SELF_HOST_COLOUR, "width": 3},
             name=f"self-host {label}",
-            hovertemplate="%{x:,.0f} tasks/month: $%{y:,.0f}<extra>self-host</extra>",
+            customdata=[f"{count(v)} tasks/month: {money(c)}" for v, c in zip(x, y, strict=True)],
+            hovertemplate="%{customdata}<extra>self-host</extra>",
         )
     )
     ends = np.array([start, max_volume])
     for model, cps, at in zip(apis["model"], apis["cost_per_success"], breaks, strict=True):
         if not np.isfinite(cps):
             continue
-        fig.add_trace(go.Scatter(x=ends, y=ends * cps, mode="lines", name=f"{model} (API)"))
+        fig.add_trace(
+            go.Scatter(
+                x=ends,
+                y=ends * cps,
+                mode="lines",
+                name=f"{model} (API)",
+                customdata=[f"{count(v)} tasks/month: {money(v * cps)}" for v in ends],
+                hovertemplate="%{customdata}<extra>" + str(model) + "</extra>",
+            )
+        )
         if np.isfinite(at):
             fig.add_trace(
                 go.Scatter(
@@ -80,15 +93,27 @@ def monthly_cost_figure(
                     marker={"symbol": "x", "size": 11, "color": "black"},
                     name=f"break-even vs {model}",
                     showlegend=False,
-                    hovertemplate=f"break-even vs {model}: %{{x:,.0f}} tasks/month<extra></extra>",
+                    hovertemplate=f"break-even vs {model}: {count(at)} tasks/month, {money(at * cps)}<extra></extra>",
                 )
             )
-    fig.add_vline(x=volume, line_dash="dot", annotation_text="your volume")
+    if volume > 0:
+        fig.add_vline(x=volume, line_dash="dot", annotation_text="your volume")
+    if log:
+        costs = np.concatenate([y, *(ends * c for c in apis["cost_per_success"] if np.isfinite(c) and c > 0)])
+        costs = costs[costs > 0]
+        xaxis = count_log_axis(np.log10(start), np.log10(max_volume), "solved tasks per month (log scale)")
+        yaxis = money_log_axis(
+            float(np.log10(costs.min() / 1.3)), float(np.log10(costs.max() * 1.3)), "USD", "USD per month (log scale)"
+        )
+    else:
+        xaxis = {"title": "solved tasks per month", "tickformat": ",.0f"}
+        yaxis = {"title": "USD per month", "tickprefix": "$", "tickformat": ",.0f"}
     fig.update_layout(
-        xaxis={"title": "solved tasks per month", "type": "log" if log else "linear"},
-        yaxis={"title": "USD per month", "type": "log" if log else "linear"},
+        xaxis=xaxis,
+        yaxis=yaxis,
         legend={"orientation": "h", "y": -0.2},
-        margin={"t": 30},
+        margin={"t": 30, "r": 20},
         height=520,
+        font=FONT,
     )
     return fig

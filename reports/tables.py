@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from inputs.safe_cells import csv_text
+from tokenomics import format as fmt
 from tokenomics.compare import OUTPUT_COLUMNS
 from tokenomics.units import COST_COMPONENTS, TOKEN_COLUMNS
 
@@ -109,30 +110,14 @@ def frame_to_json(frame: pd.DataFrame) -> str:
     return json.dumps(records, indent=2)
 
 
-BIG = 1e12
-"""From here on money is written in powers of ten ($1.23e+15)."""
-
-
-def money(value: float) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "unpriced"
-    if math.isinf(value):
-        return "unbounded"
-    if abs(value) >= BIG:
-        return f"${value:.3g}"  # never a 300-digit figure: powers of ten past a trillion
-    if value >= 100:
-        return f"${value:,.0f}"
-    if value >= 1:
-        return f"${value:,.2f}"
-    return f"${value:.4f}"
-
-
 def _cps_text(cps: float, low: float, high: float) -> str:
     if np.isinf(cps):
-        return f"unbounded (no success; >= {money(low)})" if np.isfinite(low) else "unbounded"
+        return f"unbounded (no success; >= {fmt.money(low)})" if np.isfinite(low) else "unbounded"
+    if np.isnan(cps):
+        return "unpriced"
     if np.isfinite(low) or np.isfinite(high):
-        return f"{money(cps)} ({money(low)}-{money(high)})"
-    return money(cps)
+        return f"{fmt.money(cps)} ({fmt.interval(low, high)})"
+    return fmt.money(cps)
 
 
 def price_basis(summary: pd.DataFrame) -> pd.Series:
@@ -163,18 +148,18 @@ def to_table(summary: pd.DataFrame) -> str:
             "provider": summary["provider"],
             "solved": [f"{s}/{n}" for s, n in zip(summary["successes"], summary["attempts"], strict=True)],
             "success (95% CI)": [
-                f"{r:.1%} ({lo:.1%}-{hi:.1%})"
+                f"{fmt.pct(r)} ({fmt.interval(lo, hi, fmt.pct)})"
                 for r, lo, hi in zip(
                     summary["success_rate"], summary["success_low"], summary["success_high"], strict=True
                 )
             ],
-            "cost/attempt": summary["cost_per_attempt"].map(money),
+            "cost/attempt": summary["cost_per_attempt"].map(lambda v: fmt.money(v, missing="unpriced")),
             "cost/success (95% CI)": [
                 _cps_text(c, lo, hi)
                 for c, lo, hi in zip(summary["cost_per_success"], summary["cps_low"], summary["cps_high"], strict=True)
             ],
-            "x cheaper/token": summary["discount_per_token"].map(lambda v: "" if np.isnan(v) else f"{v:.2f}"),
-            "x cheaper/success": summary["discount_per_success"].map(lambda v: "" if np.isnan(v) else f"{v:.2f}"),
+            "x cheaper/token": summary["discount_per_token"].map(lambda v: fmt.ratio(v, missing="")),
+            "x cheaper/success": summary["discount_per_success"].map(lambda v: fmt.ratio(v, missing="")),
             "price": price_basis(summary),
             "check": summary["repricing_flag"].map(short_flag) if "repricing_flag" in summary.columns else "",
         }

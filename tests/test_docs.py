@@ -53,7 +53,7 @@ def test_ci_runs_the_readme_test_command() -> None:
     """After the virtual-environment line, the two commands: start the dashboard, run the tests."""
     venv, start, tests = (b.strip() for b in blocks("bash")[:3])
     assert venv == "python3 -m venv .venv && . .venv/bin/activate"
-    assert start == "pip install -r requirements.txt && streamlit run app.py"
+    assert start == "pip install -r requirements.txt && streamlit run serve.py"
     assert tests == "bash scripts/test.sh"
     assert tests in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 

@@ -11,7 +11,7 @@ from test_scenario import make_base
 
 from reports.whatif_charts import pareto_whatif_figure, tornado_figure
 from tokenomics.scenario import Scenario
-from tokenomics.scenario_analysis import crossovers, headline, tornado, winner
+from tokenomics.scenario_analysis import crossovers, headline, leader, tornado, winner
 from tokenomics.scenario_apply import evaluate
 
 SCENARIO = Scenario(model_price_multipliers={"C": 1.1})
@@ -69,12 +69,46 @@ def test_charts_show_the_frontier_and_one_bar_pair_per_knob(base):
     table = evaluate(
         base, SCENARIO.model_copy(update={"currency": "EUR", "exchange_rate": 0.5, "rate_date": "2026-11-20"})
     )
-    pareto = pareto_whatif_figure(table, "EUR")
+    note = "amounts in EUR at 1 USD = 0.5000 EUR (ECB euro reference rate, 2026-11-20)"
+    pareto = pareto_whatif_figure(table, "EUR", rate_note=note)
     # B ($1.50 in EUR, 50%) dominates A and C: one frontier point, no staircase line.
     assert [t.name for t in pareto.data] == ["other models", "Pareto frontier"]
-    assert list(pareto.data[1].text) == ["B"]
+    assert [a.text for a in pareto.layout.annotations] == ["B"]
     assert pareto.layout.xaxis.title.text == "cost per solved task (EUR, log scale)"
+    assert pareto.data[1].hovertext[0] == f"<b>B</b><br>P(solved) 50.0%<br>cost per solved task €1.50<br><i>{note}</i>"
+    assert all(t.startswith("€") for t in pareto.layout.xaxis.ticktext)
     bars = tornado(base, SCENARIO, "B")
     figure = tornado_figure(bars, "B", "cost per solved task")
     assert [t.name for t in figure.data] == ["knob down", "knob up"]
     assert list(figure.data[0].y) == bars["knob"].tolist()[::-1]
+
+
+def test_the_headline_names_the_independence_it_rests_on():
+    """k = 2 on aggregates only: P(solved) = 1 - 0.5^2 = 0.75 rests on independent tries; with per-task
+    samples (pass@k) it does not, and the headline says nothing."""
+    k2 = Scenario(max_attempts=2, model_price_multipliers={"C": 1.1})
+    aggregates = make_base(per_task=False)
+    assert headline(evaluate(aggregates, k2), k2) == (
+        "Under this scenario B is cheapest: $3.00 cost per solved task, 75.0% of tasks solved "
+        "(assuming retries are independent)."
+    )
+    assert "assuming" not in headline(evaluate(make_base(), k2), k2)
+
+
+def test_when_a_cascade_leads_the_headline_and_the_tornado_follow_it():
+    """Aggregates, k = 2, a failure costs $10; ranked by cost per task incl. failures.
+    B: P = 0.75, E[A] = 1.5, cost 1.5 x 1.5 = 2.25, + 0.25 x 10 = $4.75.
+    B → C (formula): P = 1 - 0.25 x 0.25 = 0.9375, cost 2.25 + 0.25 x 2.25 = 2.8125, + 0.0625 x 10 = $3.4375."""
+    s = Scenario(max_attempts=2, failure_cost=10, cascade=["B", "C"])
+    aggregates = make_base(per_task=False)
+    table = evaluate(aggregates, s)
+    assert leader(table, s) == "B → C" and winner(table, s) == "B"
+    assert headline(table, s) == (
+        "Under this scenario the cascade B → C is cheapest: $3.44 cost per task incl. failure cost, 93.8% of tasks "
+        "solved (assuming retries are independent and the models fail independently of each other)."
+    )
+    bars = tornado(aggregates, s, "B → C")
+    assert bars["base"].round(4).unique().tolist() == [3.4375]
+    # The failure cost is the cascade's biggest lever: ±50% moves 0.0625 x 10 x 0.5 = ±0.3125.
+    row = bars.set_index("knob").loc["failure cost ±50%"]
+    assert (round(row["low"], 4), round(row["high"], 4)) == (3.125, 3.75)

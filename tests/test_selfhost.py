@@ -33,10 +33,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cli.main import main
+from inputs.gpu_presets import load_presets
 from reports.selfhost_charts import monthly_cost_figure, step_points
 from tokenomics.errors import InputError
 from tokenomics.selfhost import (
-    GpuPreset,
     SelfHostPlan,
     hosting,
     options_table,
@@ -189,9 +189,16 @@ def test_unknown_hosting_field_is_rejected():
 
 
 def test_bundled_presets_are_valid_and_sourced():
-    frame = pd.read_csv(ROOT / "data" / "gpu_presets.csv", dtype=str, keep_default_na=False)
-    presets = [GpuPreset.model_validate(row) for row in frame.to_dict(orient="records")]
+    presets = load_presets()
     assert len({p.preset for p in presets}) == len(presets)
+    # Every named GPU's memory is given, with where the figure comes from.
+    assert {p.gpu: p.gpu_memory_gb for p in presets} == {
+        "GPU": None,
+        "H800": 80.0,
+        "H100 80GB": 80.0,
+        "H100 SXM 80GB": 80.0,
+        "H200 SXM 141GB": 141.0,
+    }
     readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
     for p in presets:
         # Every figure has a source, or says plainly that it is a placeholder.

@@ -23,21 +23,28 @@ import pandas as pd
 ORIGIN_COLUMNS = ["family", "vendor", "origin", "open_weights"]
 
 
+def first_match(labels: pd.Series, model_ids: pd.Series, patterns: pd.Series) -> np.ndarray:
+    """Per model, the index of the first pattern matching its label (an architect's ``" + editor"``
+    suffix removed), else its model id; -1 where none matches."""
+    names = labels.fillna("").astype(str).str.split(" + ", n=1, regex=False).str[0]
+    ids = model_ids.fillna("").astype(str)
+    chosen = np.full(len(labels), -1, dtype=np.int64)
+    compiled = [re.compile(str(p), re.IGNORECASE) for p in patterns]
+    for candidates in (names, ids):
+        # Patterns are tried on the distinct names only: a measurement set has few models.
+        codes, distinct = pd.factorize(candidates)
+        first = np.array([next((i for i, rx in enumerate(compiled) if rx.search(n)), -1) for n in distinct])
+        hit = first[codes] if len(distinct) else np.full(len(candidates), -1)
+        chosen = np.where(chosen < 0, hit, chosen)
+    return chosen
+
+
 def match_origins(labels: pd.Series, model_ids: pd.Series, table: pd.DataFrame) -> pd.DataFrame:
     """Per model: family, vendor, origin (``CN``, ``Western``, ``unknown``...) and ``open_weights``.
 
     ``open_weights`` is NaN (unknown) for a model no row matches.
     """
-    names = labels.fillna("").astype(str).str.split(" + ", n=1, regex=False).str[0]
-    ids = model_ids.fillna("").astype(str)
-    chosen = np.full(len(labels), -1, dtype=np.int64)
-    patterns = [re.compile(str(p), re.IGNORECASE) for p in table["match_pattern"]]
-    for candidates in (names, ids):
-        # Patterns are tried on the distinct names only: a measurement set has few models.
-        codes, distinct = pd.factorize(candidates)
-        first = np.array([next((i for i, rx in enumerate(patterns) if rx.search(n)), -1) for n in distinct])
-        hit = first[codes] if len(distinct) else np.full(len(candidates), -1)
-        chosen = np.where(chosen < 0, hit, chosen)
+    chosen = first_match(labels, model_ids, table["match_pattern"])
     known = chosen >= 0
     out = pd.DataFrame(index=labels.index)
     for col in ORIGIN_COLUMNS:

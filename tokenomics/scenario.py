@@ -38,6 +38,7 @@ MAX_MINUTES = 1e5
 """Largest time spent on a failed task (about 70 days)."""
 MAX_TASKS_PER_MONTH = 1e10
 MAX_EXCHANGE_RATE = 1e4
+MAX_SOURCE_CHARS = 120
 FIRST_YEAR, LAST_YEAR = 2020, 2100
 
 Multiplier = Annotated[float, Field(ge=0, le=MAX_MULTIPLIER, allow_inf_nan=False)]
@@ -124,6 +125,8 @@ class Scenario(BaseModel):
     """Units of ``currency`` per USD (required for CNY and EUR)."""
     rate_date: date | None = None
     """The day the exchange rate was read (required for CNY and EUR)."""
+    rate_source: Annotated[str, Field(min_length=1, max_length=MAX_SOURCE_CHARS)] | None = None
+    """Where the exchange rate comes from (a reference rate's publisher, or "entered by hand")."""
     tasks_per_month: Annotated[float, Field(ge=0, le=MAX_TASKS_PER_MONTH, allow_inf_nan=False)] = 0.0
     """Monthly volume: tasks attempted per month (0: no monthly figures)."""
 
@@ -150,6 +153,19 @@ class Scenario(BaseModel):
     def rate(self) -> float:
         """Currency units per USD (1 for USD)."""
         return 1.0 if self.currency == "USD" or self.exchange_rate is None else self.exchange_rate
+
+    @property
+    def rate_note(self) -> str:
+        """The conversion in force, as every converted figure states it ("" for USD).
+
+        >>> Scenario(currency="CNY", exchange_rate=6.7206, rate_date=date(2026, 8, 21),
+        ...     rate_source="ECB euro reference rate").rate_note
+        'amounts in CNY at 1 USD = 6.7206 CNY (ECB euro reference rate, 2026-08-21)'
+        """
+        if self.currency == "USD" or self.rate_date is None:
+            return ""
+        source = self.rate_source or "rate as entered"
+        return f"amounts in {self.currency} at 1 USD = {self.rate:.4f} {self.currency} ({source}, {self.rate_date})"
 
     def tier_factor(self, provider: str) -> float:
         """Price factor of the provider's chosen service tier (1 for standard).

@@ -10,12 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tokenomics.format import money, pct
 from tokenomics.scenario import Scenario
 from tokenomics.scenario_apply import (
     CASCADE_ARROW,
     N_FACTORS,
     OUTPUT_FACTOR,
     WhatIfBase,
+    evaluate,
     metric,
     ranking_metric,
     ranking_name,
@@ -28,14 +30,56 @@ SWING = 0.2
 def winner(table: pd.DataFrame, scenario: Scenario) -> str | None:
     """The single model (not a cascade) ranked first; None when no model has a finite metric."""
     single = table[~table["model"].str.contains(CASCADE_ARROW, regex=False)]
-    metric = ranking_metric(single, scenario)
+    return leader(single, scenario)
+
+
+def leader(table: pd.DataFrame, scenario: Scenario) -> str | None:
+    """The row ranked first, a cascade included: the one the headline names and the tornado analyses."""
+    metric = ranking_metric(table, scenario)
     finite = metric[np.isfinite(metric.to_numpy(dtype=float))]
-    return None if finite.empty else str(single.loc[finite.idxmin(), "model"])
+    return None if finite.empty else str(table.loc[finite.idxmin(), "model"])
 
 
-def _knobs(scenario: Scenario, model: str, provider: str) -> list[tuple[str, Scenario, Scenario]]:
-    """(name, low scenario, high scenario) for each knob, around the current scenario."""
+def assumption(methods: list[str], scenario: Scenario) -> str:
+    """The assumption an answer rests on, in words, where one carries it ("" where none does).
+
+    ``methods`` are the ``method`` cells the answer comes from: a model's, or a cascade's and its models'.
+
+    >>> k2, formula = Scenario(max_attempts=2), "independence formula (aggregate p)"
+    >>> assumption([formula], k2), assumption(["pass@k from per-task samples (20 tasks)"], k2)
+    ('assuming retries are independent', '')
+    >>> assumption(["cascade, formula (models assumed to fail independently)", formula], k2)
+    'assuming retries are independent and the models fail independently of each other'
+    >>> beyond = "k = 6 exceeds the 5 samples per task: pass@k from the samples up to 5, then no gain from retrying"
+    >>> assumption([beyond], Scenario(max_attempts=6))
+    'assuming retries past the samples per task gain nothing'
+    """
+    parts = []
+    if scenario.max_attempts > 1 and any("independence formula" in m or "independent tries" in m for m in methods):
+        parts.append("retries are independent")
+    if any("then no gain from retrying" in m for m in methods):
+        parts.append("retries past the samples per task gain nothing")
+    if any("assumed to fail independently" in m for m in methods):
+        parts.append("the models fail independently of each other")
+    return "assuming " + " and ".join(parts) if parts else ""
+
+
+def solved_share(p: float) -> str:
+    """A share of tasks solved; a retry curve close to 1 never reads as a certain 100%.
+
+    >>> solved_share(0.6667), solved_share(0.99999), solved_share(1.0)
+    ('66.7%', 'over 99.9%', '100.0%')
+    """
+    return "over 99.9%" if 0.999 < p < 1 else pct(p)
+
+
+def _knobs(scenario: Scenario, models: list[str], provider: str) -> list[tuple[str, Scenario, Scenario]]:
+    """(name, low scenario, high scenario) for each knob, around the current scenario.
+
+    ``models`` is the model analysed, or a cascade's models (its haircut knob moves them all).
+    """
     s = scenario
+    model = models[0]
     down, up = 1 - SWING, 1 + SWING
 
     def kinds(field: str, kind: str, factor: float) -> Scenario:
@@ -69,8 +113,8 @@ def _knobs(scenario: Scenario, model: str, provider: str) -> list[tuple[str, Sce
         ("input tokens ±20%", kinds("token_multipliers", "input", down), kinds("token_multipliers", "input", up)),
         (
             f"haircut {max(h - 0.1, 0):.0%} / {min(h + 0.1, 0.95):.0%}",
-            s.model_copy(update={"model_haircuts": {**s.model_haircuts, model: max(h - 0.1, 0.0)}}),
-            s.model_copy(update={"model_haircuts": {**s.model_haircuts, model: min(h + 0.1, 0.95)}}),
+            s.model_copy(update={"model_haircuts": {**s.model_haircuts, **dict.fromkeys(models, max(h - 0.1, 0.0))}}),
+            s.model_copy(update={"model_haircuts": {**s.model_haircuts, **dict.fromkeys(models, min(h + 0.1, 0.95))}}),
         ),
         (
             f"attempts k {max(k - 1, 1)} / {k + 1}",
@@ -103,25 +147,34 @@ def _knobs(scenario: Scenario, model: str, provider: str) -> list[tuple[str, Sce
 
 
 def tornado(base: WhatIfBase, scenario: Scenario, model: str) -> pd.DataFrame:
-    """How far each knob moves one model's ranking metric, largest swing first.
+    """How far each knob moves one model's (or the cascade's) ranking metric, largest swing first.
 
     Columns: ``knob``, ``low``, ``high`` (the metric with the knob down / up), ``base`` and
-    ``swing`` = |high - low|. Knobs that do not move the model are left out.
+    ``swing`` = |high - low|. Knobs that do not move the model are left out. ``model`` may be
+    the cascade's row (``"A → B"``): then its models are evaluated together, task by task.
     """
-    # Models are costed independently, so the model alone is evaluated (20 evaluations stay cheap).
-    base = base.subset([model])
+    members = list(scenario.cascade) if CASCADE_ARROW in model else [model]
+    # Models are costed independently, so only the analysed ones are evaluated (20 evaluations stay cheap).
+    base = base.subset(members)
     scenario = scenario.model_copy(
         update={
-            "cascade": [],
-            "model_haircuts": {m: h for m, h in scenario.model_haircuts.items() if m == model},
-            "model_price_multipliers": {m: f for m, f in scenario.model_price_multipliers.items() if m == model},
+            "cascade": scenario.cascade if len(members) > 1 else [],
+            "model_haircuts": {m: h for m, h in scenario.model_haircuts.items() if m in members},
+            "model_price_multipliers": {m: f for m, f in scenario.model_price_multipliers.items() if m in members},
         }
     )
-    current = float(metric(base, scenario)[0])
+
+    def value(s: Scenario) -> float:
+        if len(members) == 1:
+            return float(metric(base, s)[0])
+        table = evaluate(base, s)
+        return float(ranking_metric(table, s).iloc[-1])  # the cascade's row comes last
+
+    current = value(scenario)
     provider = str(base.models.at[0, "provider"])
     records = []
-    for name, low, high in _knobs(scenario, model, provider):
-        lo, hi = float(metric(base, low)[0]), float(metric(base, high)[0])
+    for name, low, high in _knobs(scenario, members, provider):
+        lo, hi = value(low), value(high)
         records.append({"knob": name, "low": lo, "high": hi, "base": current, "swing": abs(hi - lo)})
     out = pd.DataFrame.from_records(records, columns=["knob", "low", "high", "base", "swing"])
     out = out[out["swing"] > 1e-12 * max(abs(current), 1e-12)]
@@ -199,26 +252,9 @@ def _sentence(a: str, b: str, output_rise: float, price_rise: float, b_fall: flo
     return f"{b} becomes cheaper than {a} ({what}) when " + ", or when ".join(parts) + "."
 
 
-def money(value: float, currency: str = "USD") -> str:
-    """A money value with its currency sign, to 3-4 significant figures.
-
-    >>> money(0.0123, "CNY"), money(1234.5), money(float("inf")), money(4.2e15)
-    ('¥0.0123', '$1,234', 'unbounded', '$4.2e+15')
-    """
-    if not np.isfinite(value):
-        return "unbounded" if value > 0 else "unknown"
-    sign = {"USD": "$", "EUR": "€", "CNY": "¥"}.get(currency, currency + " ")
-    if abs(value) >= 1e12:  # never a 300-digit headline: powers of ten past a trillion
-        return f"{sign}{value:.3g}"
-    if abs(value) >= 100:
-        return f"{sign}{value:,.0f}"
-    if abs(value) >= 1:
-        return f"{sign}{value:,.2f}"
-    return f"{sign}{value:.3g}"
-
-
 def headline(table: pd.DataFrame, scenario: Scenario) -> str:
-    """One sentence: the cheapest option under the scenario, its figure, P(solved) and monthly spend."""
+    """One sentence: the cheapest option under the scenario, its figure, P(solved), the assumption it
+    rests on (independent retries...) and the monthly spend."""
     values = ranking_metric(table, scenario).to_numpy(dtype=float)
     if not np.isfinite(values).any():
         return "No model has a finite cost under this scenario."
@@ -228,8 +264,12 @@ def headline(table: pd.DataFrame, scenario: Scenario) -> str:
     text = (
         f"Under this scenario {what}{row['model']} is cheapest: "
         f"{money(float(values[best]), scenario.currency)} {ranking_name(scenario)}, "
-        f"{row['p_solved']:.1%} of tasks solved"
+        f"{solved_share(float(row['p_solved']))} of tasks solved"
     )
+    members = table[table["model"].isin(scenario.cascade)] if what else table.iloc[[best]]
+    assumed = assumption([str(row["method"]), *members["method"].astype(str)], scenario)
+    if assumed:
+        text += f" ({assumed})"
     if scenario.tasks_per_month > 0:
         text += (
             f"; {scenario.tasks_per_month:,.0f} tasks a month cost "

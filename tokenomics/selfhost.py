@@ -22,7 +22,7 @@ from typing import Annotated, Any, TypeVar
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tokenomics.errors import InputError
 
@@ -69,6 +69,8 @@ class GpuPreset(BaseModel):
     preset: Annotated[str, Field(min_length=1)]
     gpu: str
     gpus: Annotated[int, Field(ge=1)]
+    gpu_memory_gb: Annotated[float, Field(gt=0, le=10_000)] | None = None
+    """Memory of one GPU as sold (80 GB on an H100 is 80 GiB); empty where the preset names no GPU."""
     gpu_hourly: Annotated[float, Field(ge=0)]
     other_hourly: Annotated[float, Field(ge=0)]
     throughput: Annotated[float, Field(gt=0)]
@@ -77,8 +79,16 @@ class GpuPreset(BaseModel):
     price_as_of: Annotated[str, Field(min_length=1)]
     throughput_source: Annotated[str, Field(min_length=1)]
     """A source, or the words 'illustrative placeholder (no source)'."""
-    throughput_as_of: str
-    note: str
+    throughput_as_of: str = ""
+    note: str = ""
+    memory_source: str = ""
+    """Where the GPU memory figure comes from (required with one)."""
+
+    @model_validator(mode="after")
+    def _memory_has_a_source(self) -> GpuPreset:
+        if self.gpu_memory_gb is not None and not self.memory_source:
+            raise ValueError("gpu_memory_gb needs memory_source")
+        return self
 
 
 M = TypeVar("M", bound=BaseModel)

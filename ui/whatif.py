@@ -17,10 +17,12 @@ import streamlit as st
 
 from inputs.bundled import read_haircut_table
 from inputs.datasets import dataset_path
+from inputs.exchange_rates import load_rates
 from inputs.scenario_file import parse_scenario
 from measurements.load import read_measurements
 from pricing.comparison import Comparison
 from tokenomics.errors import InputError
+from tokenomics.fx import rate_on
 from tokenomics.scenario import TIERS, Scenario, TokenKind, haircut_presets, published_tier_factor
 from tokenomics.scenario_apply import WhatIfBase
 from ui.data import ROOT, custom_sheets, load_bundled, run_comparison, snapshot_key
@@ -40,6 +42,8 @@ TOKEN_SLIDERS: dict[TokenKind, str] = {
     "reasoning": "wi_tok_reasoning",
 }
 PRICE_INPUTS: dict[TokenKind, str] = {"input": "wi_price_input", "output": "wi_price_output"}
+OWN_RATE = "own"
+"""The reference-rate choice for a rate the user types (with its day)."""
 
 
 @dataclass
@@ -62,6 +66,52 @@ def load_lrm():
 @st.cache_data(show_spinner=False)
 def haircut_table() -> pd.DataFrame:
     return read_haircut_table()
+
+
+@st.cache_data(show_spinner=False)
+def reference_rates() -> pd.DataFrame:
+    """The bundled ECB reference rates (``data/exchange_rates.csv``), newest day last."""
+    return load_rates()
+
+
+def rate_days() -> list[str]:
+    """The days with a bundled reference rate, newest first (the reference-rate choices)."""
+    return [d.isoformat() for d in reversed(reference_rates()["rate_date"].tolist())]
+
+
+def reference_rate(currency: str, day: str) -> tuple[float, date, str]:
+    """(units per USD rounded to 6 decimals, the day, the publisher) of a bundled reference day."""
+    rate = rate_on(reference_rates(), currency, date.fromisoformat(day))
+    return round(rate.per_usd, 6), rate.rate_date, rate.source
+
+
+def rate_label(currency: str, choice: str) -> str:
+    """How a reference-rate choice reads in its selectbox."""
+    if choice == OWN_RATE or currency == "USD":
+        return "my own rate (type it below, with its day)"
+    per_usd, day, source = reference_rate(currency, choice)
+    return f"{source}, {day}: 1 USD = {per_usd:.4f} {currency}"
+
+
+def fill_rate() -> None:
+    """Put the chosen reference day's rate in the rate and day inputs (they stay editable)."""
+    ss = st.session_state
+    currency = ss["wi_currency"]
+    if currency == "USD":
+        return
+    if ss.get("wi_fx_ref") not in rate_days():
+        ss["wi_fx_ref"] = OWN_RATE if ss.get("wi_fx_ref") == OWN_RATE else rate_days()[0]
+    if ss["wi_fx_ref"] != OWN_RATE:
+        ss["wi_fx"], ss["wi_fx_date"], _ = reference_rate(currency, ss["wi_fx_ref"])
+
+
+def rate_source(currency: str, choice: str, rate: float | None, day: date | None) -> str | None:
+    """The publisher where the inputs still hold the chosen reference rate; None for the user's own rate
+    (the figures then say "rate as entered"), so a shared link without a source comes back unchanged."""
+    if choice == OWN_RATE or rate is None or day is None:
+        return None
+    per_usd, ref_day, source = reference_rate(currency, choice)
+    return source if abs(rate - per_usd) < 5e-7 and day == ref_day else None
 
 
 def prepared(data: str) -> Prepared:
@@ -113,8 +163,9 @@ def widget_state(s: Scenario) -> dict[str, object]:
         "wi_fail_flat": s.failure_cost,
         "wi_tier": s.service_tier,
         "wi_currency": s.currency,
-        "wi_fx": s.exchange_rate or 1.0,
+        "wi_fx": s.exchange_rate,
         "wi_fx_date": s.rate_date,
+        "wi_fx_ref": _reference_choice(s),
         "wi_volume": s.tasks_per_month,
     }
     for kind, key in TOKEN_SLIDERS.items():
@@ -122,6 +173,14 @@ def widget_state(s: Scenario) -> dict[str, object]:
     for kind, key in PRICE_INPUTS.items():
         state[key] = s.kind_price_multipliers.get(kind, 1.0)
     return state
+
+
+def _reference_choice(s: Scenario) -> str:
+    """The reference day a scenario's rate came from, or the user's own rate."""
+    if s.currency == "USD" or s.rate_date is None or s.rate_source is None:
+        return rate_days()[0] if s.currency == "USD" else OWN_RATE
+    day = s.rate_date.isoformat()
+    return day if day in rate_days() else OWN_RATE
 
 
 def provider_sheet(providers: list[str], s: Scenario) -> pd.DataFrame:
@@ -148,9 +207,15 @@ def model_sheet(models: list[str], s: Scenario) -> pd.DataFrame:
 
 
 def scenario_from_widgets(providers: pd.DataFrame, models: pd.DataFrame) -> Scenario:
-    """The scenario the widgets and the two editable sheets show (raises InputError on a bad value)."""
+    """The scenario the widgets and the two editable sheets show (raises InputError on a bad value).
+
+    Money is converted only with a rate and the day it was read: without both it stays in USD
+    (the page says so).
+    """
     ss = st.session_state
     currency = ss["wi_currency"]
+    if currency != "USD" and (ss.get("wi_fx") is None or ss.get("wi_fx_date") is None):
+        currency = "USD"
     tier_factors = {}
     for row in providers.itertuples(index=False):
         edited = {
@@ -184,7 +249,12 @@ def scenario_from_widgets(providers: pd.DataFrame, models: pd.DataFrame) -> Scen
         "tier_factors": tier_factors,
         "currency": currency,
         "exchange_rate": ss["wi_fx"] if currency != "USD" else None,
-        "rate_date": (ss["wi_fx_date"] or date.today()) if currency != "USD" else None,
+        "rate_date": ss["wi_fx_date"] if currency != "USD" else None,
+        "rate_source": (
+            rate_source(currency, ss.get("wi_fx_ref", OWN_RATE), ss["wi_fx"], ss["wi_fx_date"])
+            if currency != "USD"
+            else None
+        ),
         "tasks_per_month": ss["wi_volume"],
     }
     return parse_scenario(json.dumps(data, default=str), "the page's scenario")

@@ -33,6 +33,15 @@ def scenario_inputs(
     return base, with_presets(scenario, presets), presets
 
 
+def origins_of(summary: pd.DataFrame) -> pd.DataFrame:
+    """Vendor, origin and open weights of each model (``data/model_origins.csv``), for the report."""
+    from inputs.model_origins import load_origins
+    from tokenomics.origins import match_origins
+
+    found = match_origins(summary["model"], summary["model_id"], load_origins())
+    return pd.concat([summary[["model"]], found[["vendor", "origin", "open_weights"]]], axis=1)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "report", help="procurement report (HTML, XLSX or CSV) of the comparison under a scenario"
@@ -74,7 +83,9 @@ def run_report(args: argparse.Namespace) -> str:
         "scenario file": args.scenario or "(none: measured figures)",
         "generated on": today.isoformat(),
     }
-    content = assemble(base, resolved, comparison.summary, context, comparison.prices_in_use, presets)
+    content = assemble(
+        base, resolved, comparison.summary, context, comparison.prices_in_use, presets, origins_of(comparison.summary)
+    )
     if kind == "xlsx":
         out.write_bytes(to_xlsx(content))
     else:
@@ -85,7 +96,7 @@ def run_report(args: argparse.Namespace) -> str:
 def scenario_output(comparison: Comparison, path: str, fmt: str) -> str:
     """``compare --scenario FILE``: the what-if table as text, CSV or JSON."""
     from inputs.safe_cells import csv_text
-    from reports.procurement import whatif_frame, whatif_text
+    from reports.procurement import whatif_table, whatif_text
     from reports.tables import frame_to_json
     from tokenomics.scenario_analysis import headline
     from tokenomics.scenario_apply import evaluate
@@ -93,7 +104,7 @@ def scenario_output(comparison: Comparison, path: str, fmt: str) -> str:
     base, resolved, _ = scenario_inputs(comparison, read_scenario(path), path)
     table = evaluate(base, resolved)
     if fmt == "csv":
-        return csv_text(whatif_frame(table))
+        return csv_text(whatif_table(table))
     if fmt == "json":
-        return frame_to_json(whatif_frame(table))
+        return frame_to_json(whatif_table(table))
     return headline(table, resolved) + "\n\n" + whatif_text(table, resolved)

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 
 from inputs.safe_cells import csv_text
-from reports.tables import frame_to_json, money
+from reports.tables import frame_to_json
 from tokenomics.errors import InputError
+from tokenomics.format import money, pct
 from tokenomics.selfhost import SelfHostPlan, hosting, options_table, verdict, workload_of
 
 
@@ -115,7 +116,7 @@ def _text(plan: SelfHostPlan, args: argparse.Namespace, table: pd.DataFrame) -> 
         f"{money(h.other_hourly)} other)",
         f"  usd_per_mtok             {money(plan.usd_per_mtok)}",
         f"  cost per attempt         {money(plan.cost_per_attempt)} ({w.tokens_per_attempt:,.0f} tokens, "
-        f"success rate {w.success_rate:.1%})",
+        f"success rate {pct(w.success_rate)})",
         f"  capacity per replica     {plan.capacity:,.0f} solved tasks a month",
         f"  at {args.volume:,.0f} solved tasks a month: {int(plan.replicas(args.volume))} replica(s), "
         f"{money(float(plan.monthly_cost(args.volume)))} a month, "
@@ -125,7 +126,7 @@ def _text(plan: SelfHostPlan, args: argparse.Namespace, table: pd.DataFrame) -> 
     view = pd.DataFrame(
         {
             "option": table["option"],
-            "success": table["success_rate"].map(lambda v: f"{v:.1%}"),
+            "success": table["success_rate"].map(pct),
             "$/Mtok": table["usd_per_mtok"].map(money),
             "$/solved task": table["cost_per_success"].map(money),
             "replicas": table["replicas"].map(lambda v: "" if pd.isna(v) else str(v)),

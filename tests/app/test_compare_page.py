@@ -60,7 +60,7 @@ def test_compare_opens_on_the_first_bundled_dataset_with_the_default_pair(app: A
     assert len(summary_table(at)) == 51
     assert len(next(d.value for d in at.dataframe if "price_source" in d.value.columns and len(d.value) == 18)) == 18
     # The cheapest card skips runs that failed the plausibility check (Qwen3 32B's partial token count).
-    assert at.metric[3].value == "$0.0031"
+    assert at.metric[3].value == "$0.00309"
     assert at.metric[3].delta == "DeepSeek Chat V3 (prev)"
 
 
@@ -173,6 +173,42 @@ def test_time_estimated_from_ttft_and_decode_speed_where_latency_is_missing(app:
     assert row["seconds_per_attempt"] == pytest.approx(18.0)
     assert row["seconds_per_success"] == pytest.approx(54.0)
     assert row["time_basis"].startswith("estimated")
+
+
+def test_the_unpriced_count_and_the_unpriced_list_agree(app: AppTest) -> None:
+    at = app.run()
+    no_errors(at)
+    unpriced = next(m for m in at.metric if m.label == "Unpriced").value
+    listing = next(d.value for d in at.dataframe if "why" in d.value.columns)
+    assert int(unpriced) == len(listing) == 18
+    title = next(e.label for e in at.expander if "unpriced" in e.label)
+    assert title == "18 model(s) unpriced: not ranked, never $0"
+    # Two models no price layer knows are ranked by their published cost: named, not counted as unpriced.
+    assert any("Ranked by their published cost although no price layer knows them (2)" in c.value for c in at.caption)
+
+
+def test_a_cost_only_file_gets_advice_it_can_follow(app: AppTest) -> None:
+    at = app.run()
+    at.radio(key="source").set_value("My upload")
+    cost_only = b"model,attempts,successes,cost_usd\nacme-large,20,12,3.40\nacme-small,20,8,0.90\nacme-new,20,9,\n"
+    at.file_uploader(key="upload").set_value(("costs.csv", cost_only, "text/csv"))
+    at.run()
+    no_errors(at)
+    advice = " ".join(m.value for m in at.markdown)
+    assert "report what they cost, not their tokens: they are ranked by that cost and need no price" in plain(advice)
+    assert "add their cost_usd to the file" in plain(advice)
+    assert "Fill their prices" not in plain(advice)
+
+
+def test_phone_first_columns_are_model_success_and_cost_per_solved_task(app: AppTest) -> None:
+    at = app.run()
+    table = summary_table(at)
+    assert table.columns[:3].tolist() == ["model", "success_rate", "cost_per_success"]
+    assert {"vendor", "origin", "open_weights"} <= set(table.columns)
+    # The cheapest first, as in the shortlist above the table.
+    shortlist = at.table[0].value
+    assert shortlist.columns.tolist() == ["success", "per solved task"]
+    assert shortlist.index[0] == table["model"].iloc[0]
 
 
 # SWE-bench style: per instance, a resolved flag and the cost the run reported; no tokens, no prices.

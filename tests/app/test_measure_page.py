@@ -61,7 +61,14 @@ def test_run_to_the_end_with_live_counts(tmp_path: Path, server: FakeServer) -> 
     wait_for(at, lambda: not job.running)
     assert not at.exception, [e.value for e in at.exception]
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Graded": "50", "Solved": "0", "Failed": "50", "Request errors": "0"}
+    assert {k: metrics[k] for k in ("Graded", "Solved", "Failed", "Request errors")} == {
+        "Graded": "50",
+        "Solved": "0",
+        "Failed": "50",
+        "Request errors": "0",
+    }
+    # The run's cost is live beside its counts; with no success, no cost per solved task (never a division by 0).
+    assert metrics["Cost so far"].startswith("$") and metrics["Per solved task"] == "no success yet"
     assert "finished" in at.subheader[0].value
     assert server.auth_headers == {f"Bearer {KEY}"}
     assert KEY.encode() not in store.read_bytes()
@@ -115,3 +122,35 @@ def test_compare_page_picks_stored_runs(tmp_path: Path, server: FakeServer) -> N
     row = table.set_index("model").loc["my gpt-4o-mini"]
     assert (row["attempts"], row["successes"]) == (50, 0)
     assert len(table) == 1
+
+
+def test_the_cost_so_far_and_per_solved_task_are_live(tmp_path: Path) -> None:
+    import json
+
+    from harness.store import Store
+    from tokenomics.format import money
+
+    tasks = [json.loads(line) for line in TASKS.read_text(encoding="utf-8").splitlines()[:5]]
+    answers = {t["prompt"]: f"The answer is {t['expected']}" for t in tasks}
+    with FakeServer(Config(delay_s=0.02, answers=answers)) as srv:
+        at = page(tmp_path)
+        store = tmp_path / "runs.sqlite"
+        fill(at, srv, store)
+        at.button(key="m_start").click().run()
+        job = at.session_state["measure_job"]
+        wait_for(at, lambda: not job.running)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = {m.label: m.value for m in at.metric}
+    with Store(store, write=False) as opened:
+        attempts = list(opened.attempts(job.run.run_id))
+    # gpt-4o-mini (genai-prices): $0.15 per million input tokens, $0.075 cached, $0.60 output (reasoning included).
+    usd = sum(
+        ((a.input_tokens - a.cache_read_tokens) * 0.15 + a.cache_read_tokens * 0.075 + a.output_tokens * 0.60) / 1e6
+        for a in attempts
+    )
+    solved = sum(bool(a.success) for a in attempts)
+    assert solved == 5
+    assert shown["Cost so far"] == money(usd)
+    assert shown["Per solved task"] == money(usd / solved)
+    assert shown["Success so far"] == "10.0%"  # 5 of 50

@@ -35,7 +35,7 @@ def test_defaults_show_figures_and_break_evens_in_words(page: AppTest) -> None:
     no_errors(page)
     assert page.title[0].value == "Self-host or API, per solved task"
     shown = metrics(page)
-    assert shown["Self-host $/M tokens"] == "$0.1122"  # 352 / (871,412 x 3,600) x 1e6
+    assert shown["Self-host $/M tokens"] == "$0.112"  # 352 / (871,412 x 3,600) x 1e6
     assert shown["Replicas"] == "1"
     assert shown["Monthly cost"] == "$256,960"  # 352 x 730
     words = " ".join(m.value for m in page.markdown)
@@ -50,7 +50,7 @@ def test_preset_fills_inputs_and_utilisation_moves_the_answer(page: AppTest) -> 
     page.selectbox(key="sh_preset").set_value(TCO_EXAMPLE).run()
     no_errors(page)
     assert page.number_input(key="sh_throughput").value == 2000.0
-    assert metrics(page)["Self-host $/M tokens"] == "$0.2778"  # 2 / (2,000 x 3,600) x 1e6
+    assert metrics(page)["Self-host $/M tokens"] == "$0.278"  # 2 / (2,000 x 3,600) x 1e6
     page.slider(key="sh_utilisation").set_value(20).run()
     assert metrics(page)["Self-host $/M tokens"] == "$1.39"  # 0.2778 / 0.2
     # Edited figures stay: a preset is only a starting point.
@@ -61,7 +61,7 @@ def test_preset_fills_inputs_and_utilisation_moves_the_answer(page: AppTest) -> 
 def test_volume_above_capacity_adds_replicas(page: AppTest) -> None:
     page.selectbox(key="sh_preset").set_value(TCO_EXAMPLE).run()
     # Capacity: 2,000 x 3,600 x 730 / 12,623.76 x 158/225 = 292,376 solved tasks a replica.
-    assert metrics(page)["Capacity per replica"] == "292,376"
+    assert "a replica serves 292,376 solved tasks a month" in " ".join(c.value for c in page.caption)
     page.number_input(key="sh_volume").set_value(600_000.0).run()
     no_errors(page)
     assert metrics(page)["Replicas"] == "3"
@@ -80,7 +80,7 @@ def test_owned_hardware_replaces_the_gpu_hour_price(page: AppTest) -> None:
     page.toggle(key="sh_owned").set_value(True).run()
     no_errors(page)
     # 25,000 / (36 x 730) + 0.7 kW x $0.15 = $1.0563/h; / (2,000 x 3,600) x 1e6 = $0.1467 per million.
-    assert metrics(page)["Self-host $/M tokens"] == "$0.1467"
+    assert metrics(page)["Self-host $/M tokens"] == "$0.147"
 
 
 def test_other_model_and_api_options(page: AppTest) -> None:
@@ -106,3 +106,49 @@ def test_compare_page_shows_time_per_solved_task_and_its_value() -> None:
     # 148.101 s / 3,600 x $36 = $1.4810 of waiting on top of the cost per solved task.
     assert row["time_cost_per_success"] == pytest.approx(1.48101, abs=1e-5)
     assert row["cost_per_success_with_time"] == pytest.approx(row["cost_per_success"] + 1.48101, abs=1e-5)
+
+
+FOUR_H100 = "4 x H100, Llama 3 70B FP8 on vLLM (learnAI notes)"
+
+
+def test_only_open_weight_models_are_offered(page: AppTest) -> None:
+    offered = page.selectbox(key="sh_model").options
+    assert "Kimi K2" in offered and "DeepSeek-V3.2-Exp (Chat)" in offered and "gpt-oss-120b (high)" in offered
+    for closed in ("o3-pro (high)", "claude-opus-4-20250514 (no think)", "gpt-5 (medium)", "o3"):
+        assert closed not in offered
+    assert not [m for m in offered if m.startswith(("gpt-5", "o3", "claude", "gemini"))]
+
+
+def test_a_trillion_parameter_model_is_refused_on_four_h100s_at_fp8(page: AppTest) -> None:
+    page.selectbox(key="sh_model").set_value("Kimi K2").run()
+    page.selectbox(key="sh_preset").set_value(FOUR_H100).run()
+    no_errors(page)
+    assert page.number_input(key="sh_gpu_memory").value == 80.0
+    # Kimi K2 is in the bundled table: 1,000B parameters, native block-FP8, so FP8 is the default precision.
+    assert [s.value for s in page.selectbox if s.label == "Weights served in"] == ["FP8"]
+    reason = plain(page.error[0].value)
+    assert reason.startswith(
+        "Kimi K2 does not fit on 4 x 80 GiB: its weights alone take 931 GiB at FP8 (1,000B parameters x 1 byte), "
+        "3.2 times the 288 GiB usable (90% of 320 GiB)"
+    )
+    assert not page.metric  # no cost for a replica that cannot hold the model
+
+
+def test_switching_to_my_upload_keeps_the_hosting_inputs(page: AppTest) -> None:
+    """The audit's sequence: edit a hosting figure, choose "My upload" (no file), click on: nothing is replaced."""
+    page.number_input(key="sh_gpu_hourly").set_value(3.5).run()
+    page.radio(key="sh_source").set_value("My upload").run()
+    no_errors(page)
+    assert "Your hosting inputs stay" in page.info[0].value
+    assert page.number_input(key="sh_gpu_hourly").value == 3.5  # still drawn, still the user's figure
+    page.number_input(key="sh_volume").set_value(50_000.0).run()
+    assert page.number_input(key="sh_gpu_hourly").value == 3.5
+    assert (
+        page.selectbox(key="sh_preset").value == "DeepSeek V3/R1 deployment unit, 176 x H800 (DeepSeek's fleet average)"
+    )
+    assert page.number_input(key="sh_gpus").value == 176
+    page.radio(key="sh_source").set_value("Bundled public data").run()
+    no_errors(page)
+    assert page.number_input(key="sh_gpu_hourly").value == 3.5
+    # 176 x $3.50 = $616 an hour x 730 = $449,680 a month.
+    assert metrics(page)["Monthly cost"] == "$449,680"

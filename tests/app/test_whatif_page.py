@@ -50,6 +50,10 @@ def test_opens_on_the_bundled_data_with_the_measured_figures() -> None:
     # DeepSeek Chat V3 (prev), published $0.3369 for 109 of 225 solved = $0.00309 per solved task.
     assert plain(at.subheader[0].value).startswith("Under this scenario DeepSeek Chat V3 (prev) is cheapest: $0.00309")
     assert dict(at.query_params) == {"data": "aider"}
+    # The crossovers are in the Sensitivity section, built when it is opened.
+    assert not any("becomes cheaper than" in m.value for m in at.markdown)
+    at.session_state["wi_section"] = "Sensitivity"
+    at.run()
     assert any("becomes cheaper than DeepSeek Chat V3 (prev)" in m.value for m in at.markdown)
 
 
@@ -144,6 +148,53 @@ def test_the_provider_and_model_sheets_round_trip_a_scenario() -> None:
     assert providers.set_index("provider").loc["openai", "batch_factor"] == 0.5
     assert providers.set_index("provider").loc["deepseek", "batch_factor"] == 1.0
     assert scenario_from_widgets(providers, model_sheet(["gpt-4.1", "o3"], scenario)) == scenario
+
+
+EXAMPLE_CSV = (ROOT / "examples" / "attempts.csv").read_bytes()
+
+
+def test_choosing_my_upload_then_changing_k_keeps_every_knob() -> None:
+    """The audit's sequence: "My upload", (no file yet), upload, change k. Every multiplier keeps its value."""
+    at = open_page()
+    at.slider(key="wi_price").set_value(1.3).run()
+    at.radio(key="wi_data").set_value("upload").run()
+    no_errors(at)
+    assert "Your knobs keep their values" in at.info[0].value
+    assert at.slider(key="wi_price").value == 1.3  # still drawn, still 1.3, while no file is there
+    at.file_uploader(key="wi_upload").set_value(("mine.csv", EXAMPLE_CSV, "text/csv")).run()
+    at.number_input(key="wi_k").set_value(2).run()
+    no_errors(at)
+    assert at.slider(key="wi_price").value == 1.3
+    assert at.number_input(key="wi_price_input").value == 1.0
+    assert at.number_input(key="wi_price_output").value == 1.0
+    assert [at.slider(key=k).value for k in ("wi_tok_input", "wi_tok_cache", "wi_tok_output")] == [1.0, 1.0, 1.0]
+    assert json.loads(at.query_params["scenario"]) == {"price_multiplier": 1.3, "max_attempts": 2}
+    assert "$0 " not in at.subheader[0].value and "$0.00 " not in at.subheader[0].value
+
+
+def test_a_foreign_currency_converts_at_the_ecb_rate_and_says_so() -> None:
+    at = open_page({"data": "aider"})
+    at.selectbox(key="wi_currency").set_value("CNY").run()
+    no_errors(at)
+    # ECB, 2026-08-21: 7.8624 CNY / 1.1699 USD per EUR = 6.720574 CNY per USD.
+    assert at.number_input(key="wi_fx").value == 6.720574
+    assert at.date_input(key="wi_fx_date").value == date(2026, 8, 21)
+    # DeepSeek Chat V3 (prev): $0.3369 / 109 = $0.0030908 per solved task; x 6.720574 = ¥0.020772.
+    assert plain(at.subheader[0].value).startswith("Under this scenario DeepSeek Chat V3 (prev) is cheapest: ¥0.0208")
+    note = "1 USD = 6.7206 CNY (ECB euro reference rate, 2026-08-21)"
+    assert any(note in plain(c.value) for c in at.caption)
+    assert json.loads(at.query_params["scenario"])["rate_source"] == "ECB euro reference rate"
+
+
+def test_no_conversion_without_a_rate() -> None:
+    at = open_page({"data": "example"})
+    at.selectbox(key="wi_currency").set_value("EUR").run()
+    at.selectbox(key="wi_fx_ref").set_value("own").run()
+    at.number_input(key="wi_fx").set_value(None).run()
+    no_errors(at)
+    assert "Shown in USD" in at.warning[0].value
+    assert "$" in at.subheader[0].value and "€" not in at.subheader[0].value
+    assert "currency" not in json.loads(at.query_params.get("scenario", "{}"))
 
 
 def test_retries_beyond_the_samples_per_task_show_both_bounds() -> None:

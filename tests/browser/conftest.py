@@ -33,7 +33,8 @@ def _free_port() -> int:
 
 
 def _start(port: int, log) -> subprocess.Popen:
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+    # What the README starts: serve.py (app.py behind static-file gzip and a warm start).
+    command = [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     command += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     return subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))

@@ -27,7 +27,10 @@ def test_the_first_screen_answers_the_question(server: str, page, tmp_path: Path
     # The sentences of the chosen dataset.
     assert "DeepSeek-V3.2-Exp (Chat) is 10.6x cheaper per token than gpt-5 (low)" in body
     assert "the discount survives" in body
-    # The chart: per-token vs per-solved-task discount, log axes, with its points labelled.
+    # The chart, built when opened: per-token vs per-solved-task discount, log axes, points labelled.
+    assert page.locator(".js-plotly-plot").count() == 0
+    page.get_by_text("Chart: discount per token against discount per solved task", exact=True).click()
+    wait_idle(page)
     chart = page.locator(".js-plotly-plot").first
     chart.wait_for()
     assert "x cheaper per solved task" in chart.inner_text()

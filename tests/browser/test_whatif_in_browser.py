@@ -38,7 +38,7 @@ def test_a_link_with_a_scenario_reproduces_the_cli_numbers(server: str, page, tm
     page.locator(IDLE).wait_for()
     page.get_by_text(expected).wait_for()
     assert page.locator("h3").first.inner_text() == expected
-    assert "¥" in page.get_by_test_id("stMetricValue").nth(1).inner_text()
+    assert "¥" in page.get_by_test_id("stMetricValue").nth(0).inner_text()
     # The link survives the page's own rerun: the address still carries the same scenario.
     query = parse_qs(urlsplit(page.url).query)
     assert json.loads(query["scenario"][0]) == SCENARIO
