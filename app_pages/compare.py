@@ -394,7 +394,8 @@ st.dataframe(
 )
 st.caption(
     "Success interval: 95% Wilson. Cost-per-solved-task interval: bootstrap over tasks where per-task data "
-    "exists, else it reflects success-rate uncertainty only (column 'interval method'). 'unbounded': no success "
+    "exists (Fieller's closed form of it from 5,000 tasks), else it reflects success-rate uncertainty only "
+    "(column 'interval method'). 'unbounded': no success "
     "seen. Discounts are against the reference (B); above 1x means cheaper. Money in USD."
 )
 pass_note = cost_of_pass_note(result.sums.tasks) if cost_of_pass and result.sums is not None else None

@@ -24,7 +24,7 @@ from engine.backends import Backend, ClickHouseDialect, DuckDBBackend
 from engine.clickhouse import HttpRunner, check_name, describe, parse_source
 from engine.files import open_file
 from engine.mappings import MAPPERS, MappingOptions, results_frame
-from engine.parse import Layout, canonical, parsed
+from engine.parse import Layout, canonical, parsed, stored_in_order
 from engine.relations import attach, coordinates, data_note, fine_sums, pair_sums, price_groups, task_sums
 from engine.validate import Where, check, explained
 from inputs.limits import current
@@ -136,7 +136,9 @@ def price_parts(
         if part.layout.row_offset is not None:
             # Text is parsed once, and numbered in file order (a sequential step): later queries
             # read the parsed rows instead of parsing the file again.
-            rows = explained(part.where, partial(backend.materialize, f"tk_parsed_{i}", rows))
+            rows = stored_in_order(
+                explained(part.where, partial(backend.materialize, f"tk_parsed_{i}", rows)), part.layout
+            )
         references.update(check(backend, part.raw, rows, part.layout, limits, part.where))
         each.append(canonical(rows, part.layout))
     progress("pricing every row", len(parts) / (len(parts) + 2))

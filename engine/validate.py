@@ -115,7 +115,7 @@ def _duplicates(backend: Backend, p: ir.Table, layout: Layout, where: Where) -> 
     keyed = keyed.filter(ibis.and_(*[keyed[c].notnull() for c in cols]))
     # Equal keys have equal hashes: grouping one integer finds every repeat (and, rarely, a
     # collision, which the exact query below tells apart) far faster than grouping the keys.
-    hashed = keyed.mutate(_hash=ibis.struct({c: keyed[c] for c in cols}).hash())
+    hashed = keyed.mutate(_hash=backend.hash64(ibis.struct({c: keyed[c] for c in cols})))
     clashes = hashed.group_by("_hash").aggregate(n=hashed.count()).filter(lambda t: t.n > 1)
     if backend.execute(clashes.limit(1)).empty:
         return

@@ -370,6 +370,31 @@ def test_bootstrap_is_reproducible_and_independent_of_other_models():
     assert alone.loc["A", ["cps_low", "cps_high"]].tolist() == with_other.loc["A", ["cps_low", "cps_high"]].tolist()
 
 
+def _many_tasks(model: str, n: int, seed: int) -> list[dict]:
+    rng = np.random.default_rng(seed)
+    tokens = rng.integers(1_000, 50_000, n)
+    solved = (rng.random(n) < 0.4).astype(int)
+    return [
+        {"model": model, "task_id": f"t{i}", "attempts": 1, "successes": int(ok), "input_tokens": int(k)}
+        for i, (k, ok) in enumerate(zip(tokens, solved, strict=True))
+    ]
+
+
+def test_thousands_of_tasks_get_fieller_and_the_rest_the_bootstrap_on_threads():
+    """Above 5,000 tasks the interval is Fieller's (no resamples); below, the seeded bootstrap,
+    computed on every core, equal to the one computed model by model."""
+    table = price_table([{"input_mtok": 1.0, "output_mtok": 1.0}])
+    # Three bootstraps of 4,000 tasks x 2,000 resamples: past PARALLEL_CELLS, so on threads.
+    small = _many_tasks("small", 4_000, 2) + _many_tasks("s2", 4_000, 3) + _many_tasks("s3", 4_000, 4)
+    rows = measurement_rows(_many_tasks("big", 6_000, 1) + small)
+    s = by_model(summarise(rows, table, CompareOptions(resamples=2000)))
+    assert s.loc["big", "cps_interval"] == "Fieller over 6000 tasks (the task bootstrap in closed form)"
+    assert s.loc["small", "cps_interval"] == "bootstrap over 4000 tasks"
+    assert s.loc["big", "cps_low"] < s.loc["big", "cost_per_success"] < s.loc["big", "cps_high"]
+    alone = by_model(summarise(measurement_rows(_many_tasks("small", 4_000, 2)), table))
+    assert alone.loc["small", ["cps_low", "cps_high"]].tolist() == s.loc["small", ["cps_low", "cps_high"]].tolist()
+
+
 def test_rate_based_interval_without_task_ids():
     """Same totals as one aggregated row: $0.247 over 6 of 10."""
     rows = measurement_rows([{"model": "A", "attempts": 10, "successes": 6, "input_tokens": 247_000}])

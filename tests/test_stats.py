@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tokenomics.stats import bootstrap_ratio, model_seed, wilson_interval
+from tokenomics.stats import bootstrap_ratio, fieller_ratio, model_seed, wilson_interval
 
 
 @pytest.mark.parametrize(
@@ -98,3 +98,53 @@ def test_bootstrap_of_no_tasks_is_nan():
     low, high = bootstrap_ratio(np.array([]), np.array([]))
     assert np.isnan(low)
     assert np.isnan(high)
+
+
+def _tasks(seed: int, n: int, rate: float, attempts: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per-task cost and successes where hard tasks cost more and succeed less (the correlation
+    the task bootstrap exists to keep)."""
+    rng = np.random.default_rng(seed)
+    difficulty = rng.lognormal(0.0, 1.0, n)
+    p = np.clip(rate / difficulty, 0.0, 1.0)
+    p *= rate / p.mean()
+    successes = rng.binomial(attempts, np.clip(p, 0.0, 1.0)).astype(float)
+    cost = rng.lognormal(-3.0, 1.2, n) * attempts * (1.0 + difficulty)
+    return cost, successes
+
+
+@pytest.mark.parametrize(
+    ("seed", "n", "rate", "attempts"),
+    [(1, 5000, 0.5, 1), (2, 5000, 0.03, 1), (3, 8000, 0.02, 3), (4, 20000, 0.3, 25), (5, 5000, 0.9, 3)],
+)
+def test_fieller_agrees_with_the_task_bootstrap_within_its_monte_carlo_error(seed, n, rate, attempts):
+    cost, successes = _tasks(seed, n, rate, attempts)
+    assert successes.sum() >= 100
+    ratio = cost.sum() / successes.sum()
+    closed = fieller_ratio(cost, successes)
+    assert closed is not None
+    drawn = [bootstrap_ratio(cost, successes, seed=s) for s in (11, 12, 13)]
+    # Two bootstraps of the same data differ by up to about 3% of the ratio at these sizes.
+    noise = max(max(abs(a[0] - b[0]), abs(a[1] - b[1])) for a in drawn for b in drawn)
+    for low, high in drawn:
+        assert abs(closed[0] - low) <= max(0.04 * ratio, 2 * noise)
+        assert abs(closed[1] - high) <= max(0.04 * ratio, 2 * noise)
+
+
+def test_fieller_ends_solve_its_defining_equation():
+    """(C - tS)^2 = z^2 Var(C - tS) at both ends, Var being n times the tasks' population variance."""
+    cost = np.array([1.0, 3.0, 2.0, 6.0, 0.5, 4.0, 2.5, 1.5])
+    successes = np.array([1.0, 1.0, 2.0, 2.0, 0.0, 3.0, 1.0, 1.0])
+    low, high = fieller_ratio(cost, successes)
+    z = 1.959963984540054
+    for t in (low, high):
+        d = cost - t * successes
+        lhs = (cost.sum() - t * successes.sum()) ** 2
+        rhs = z * z * len(d) * d.var()
+        assert lhs == pytest.approx(rhs, rel=1e-9)
+    assert low < cost.sum() / successes.sum() < high
+
+
+def test_fieller_is_none_when_unbounded_or_unsolved():
+    assert fieller_ratio(np.array([1.0, 2.0]), np.array([0.0, 0.0])) is None
+    # Successes so uncertain that zero is inside their interval: no upper end.
+    assert fieller_ratio(np.array([1.0, 1.0, 1.0, 1.0]), np.array([4.0, 0.0, 0.0, 0.0])) is None

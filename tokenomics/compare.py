@@ -8,6 +8,8 @@ Worked example (primer): 100 attempts at $0.02 each, 40 successes: CPS = $2.00 /
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,10 +18,21 @@ import pandas as pd
 
 from tokenomics.costing import OBSERVED, PRICED, UNPRICED, price_rows
 from tokenomics.repricing import TOLERANCE, flags_from_sums
-from tokenomics.stats import bootstrap_ratio, model_seed, wilson_interval
+from tokenomics.stats import (
+    FIELLER_MIN_SUCCESSES,
+    FIELLER_MIN_TASKS,
+    bootstrap_ratio,
+    fieller_ratio,
+    model_seed,
+    wilson_interval,
+)
 from tokenomics.sums import NULLABLE_SUMS, PAIR_KEYS, PAIR_SUMS, Sums, bill_terms, measure, prices_from_bill_sums
 from tokenomics.timing import seconds_per_success
 from tokenomics.units import COST_COMPONENTS, TOKEN_COLUMNS
+
+PARALLEL_CELLS = 20_000_000
+"""Bootstrap draws (tasks x resamples, all models) above which models are resampled on every core;
+below it, starting threads costs more than it saves."""
 
 # Column names shared with the CLI's CSV/JSON output; the README documents each.
 # Provenance of the price a model was costed at, from the price table (pricing.layers).
@@ -348,6 +361,7 @@ def _add_cps_intervals(
     summary["cps_interval"] = "success-rate uncertainty only (no per-task data)"
     if tasks.empty:
         return
+    jobs = []
     for key, per_label in tasks.groupby("label", sort=False):
         label = str(key)
         # With no success every resample is unbounded too; the rate-based lower bound says more.
@@ -355,14 +369,31 @@ def _add_cps_intervals(
         all_tasks = by_label.at[label, "task_missing"] == 0
         if unsolved or not all_tasks or not np.isfinite(_number(summary, label, "total_cost")) or len(per_label) < 2:
             continue
-        lo, hi = bootstrap_ratio(
-            per_label["cost"].to_numpy(),
-            per_label["successes"].to_numpy(),
-            resamples=options.resamples,
-            seed=model_seed(options.seed, str(label)),
-        )
+        cost, successes = per_label["cost"].to_numpy(), per_label["successes"].to_numpy()
+        if len(cost) >= FIELLER_MIN_TASKS and successes.sum() >= FIELLER_MIN_SUCCESSES:
+            bounds = fieller_ratio(cost, successes)
+            if bounds is not None:
+                summary.at[label, "cps_low"], summary.at[label, "cps_high"] = bounds
+                method = f"Fieller over {len(cost)} tasks (the task bootstrap in closed form)"
+                summary.at[label, "cps_interval"] = method
+                continue
+        jobs.append((label, cost, successes))
+
+    def interval(job: tuple[str, np.ndarray, np.ndarray]) -> tuple[float, float]:
+        label, cost, successes = job
+        return bootstrap_ratio(cost, successes, resamples=options.resamples, seed=model_seed(options.seed, label))
+
+    # numpy draws and gathers without the GIL: one model per core. Each model has its own seed, so
+    # the intervals do not depend on the order the threads finish in.
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers > 1 and sum(len(job[1]) for job in jobs) * options.resamples > PARALLEL_CELLS:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            intervals = list(pool.map(interval, jobs))
+    else:
+        intervals = [interval(job) for job in jobs]
+    for (label, cost, _), (lo, hi) in zip(jobs, intervals, strict=True):
         summary.at[label, "cps_low"], summary.at[label, "cps_high"] = lo, hi
-        summary.at[label, "cps_interval"] = f"bootstrap over {len(per_label)} tasks"
+        summary.at[label, "cps_interval"] = f"bootstrap over {len(cost)} tasks"
 
 
 def _cost_of_pass(tasks: pd.DataFrame) -> pd.Series:

@@ -163,3 +163,30 @@ def test_an_empty_parquet_file(tmp_path: Path) -> None:
     path = tmp_path / "empty.parquet"
     pq.write_table(pa.table({"model": pa.array([], pa.string())}), path)
     assert engine_message(path) == pandas_message(path) == f"{path}: no data rows; expected at least one row"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_line_numbers_hold_across_many_row_groups(tmp_path: Path, fmt: str) -> None:
+    """Rows are numbered by where DuckDB stored them (parsed on every core, in file order): a bad
+    value past the first few hundred thousand rows (several row groups and parallel batches, a
+    blank line on the way) is reported on the line the pandas reader names."""
+    rows = 400_000
+    bad = 371_234
+    path = tmp_path / f"many.{fmt}"
+    lines = []
+    for i in range(rows):
+        tokens = "-5" if i == bad else str(100 + i % 7)
+        if fmt == "csv":
+            lines.append(f"m{i % 3},t{i},1,yes,{tokens},10")
+        else:
+            lines.append(
+                f'{{"model": "m{i % 3}", "task_id": "t{i}", "attempt": 1, "success": true, '
+                f'"input_tokens": {tokens}, "output_tokens": 10}}'
+            )
+        if i == 200_000:
+            lines.append("")
+    header = ["model,task_id,attempt,success,input_tokens,output_tokens"] if fmt == "csv" else []
+    path.write_text("\n".join([*header, *lines]) + "\n", encoding="utf-8")
+    message = pandas_message(path)
+    assert "negative value" in message, message
+    assert engine_message(path) == message
