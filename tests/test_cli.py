@@ -80,6 +80,33 @@ def per_attempt(tmp_path: Path) -> Path:
     return path
 
 
+def test_prices_older_than_the_threshold_are_named_on_stderr(capsys):
+    """o3-pro's price in use was last changed or checked on 2025-06-22 (genai-prices)."""
+    code, _, err = run(capsys, "--format", "csv")
+    assert code == 0
+    warning = next(line for line in err.splitlines() if line.startswith("warning:"))
+    assert "more than 180 days ago" in warning
+    assert "o3-pro (high) (2025-06-22, " in warning
+    code, _, err = run(capsys, "--format", "csv", "--stale-days", "100000")
+    assert code == 0
+    assert "warning:" not in err
+
+
+def test_stale_prices_counts_days_from_today():
+    from datetime import date
+
+    import pandas as pd
+
+    from cli.commands.compare import stale_prices
+
+    sheet = pd.DataFrame({"models": ["a", "b", "c"], "checked_on": ["2025-01-01", "2025-06-01", ""]})
+    assert stale_prices(sheet, 180, date(2025, 7, 1)) == [
+        "1 price(s) in use were last changed or checked more than 180 days ago: a (2025-01-01, 181 days). "
+        "Check them at their source; a price sheet (--prices) overrides them."
+    ]
+    assert stale_prices(sheet, 181, date(2025, 7, 1)) == []
+
+
 # --- the bundled Aider leaderboard ----------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, date, datetime
 
 import pandas as pd
 
@@ -11,6 +12,7 @@ from cli.common import check_baseline, comparisons, parse_date, price_sources, r
 from engine import MAPPINGS
 from inputs.datasets import dataset_path
 from inputs.scenario_file import read_scenario
+from pricing.check import STALE_DAYS, staleness
 from pricing.comparison import Comparison
 from pricing.custom import CustomPrice, load_sheet
 from reports.tables import SORTS, ranked, to_csv, to_json, to_table
@@ -86,6 +88,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "one ranks (default: published for the bundled data, repriced for your files)",
     )
     compare.add_argument(
+        "--stale-days",
+        type=int,
+        default=STALE_DAYS,
+        metavar="N",
+        help=f"warn about prices in use last changed or checked more than N days ago (default {STALE_DAYS})",
+    )
+    compare.add_argument(
         "--refresh-prices",
         action="store_true",
         help="fetch genai-prices' and LiteLLM's current data first (network; default: the bundled data, offline)",
@@ -123,6 +132,21 @@ def _from_clickhouse(
     return results
 
 
+def stale_prices(in_use: pd.DataFrame, threshold_days: int, today: date | None = None) -> list[str]:
+    """What the Compare page's staleness warning says, for the terminal: the prices in use last
+    changed or checked more than ``threshold_days`` ago, and the oldest one."""
+    today = today or datetime.now(tz=UTC).date()
+    aged = staleness(in_use, today, threshold_days)
+    stale = aged[aged["stale"]]
+    if stale.empty:
+        return []
+    named = "; ".join(f"{m} ({c}, {int(d)} days)" for m, c, d in stale[["models", "checked_on", "age_days"]].values)
+    return [
+        f"{len(stale)} price(s) in use were last changed or checked more than {threshold_days} days ago: "
+        f"{named}. Check them at their source; a price sheet (--prices) overrides them."
+    ]
+
+
 def run_compare(args: argparse.Namespace) -> str:
     if args.scenario:  # a bad scenario fails before any data is read
         read_scenario(args.scenario)
@@ -152,6 +176,8 @@ def run_compare(args: argparse.Namespace) -> str:
             )
         for note in result.notes.values():
             print(f"note: {note}", file=sys.stderr)
+        for warning in stale_prices(result.prices_in_use, args.stale_days):
+            print(f"warning: {warning}", file=sys.stderr)
     if args.scenario:
         from cli.commands.report import scenario_output
 
