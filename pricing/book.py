@@ -31,7 +31,7 @@ from pricing.history import GenaiHistory, bundled_history
 from pricing.layers import ALL_PRICE_KEYS, MAX_TIERS, PROVENANCE_COLUMNS, Candidate, candidates_for
 from pricing.litellm_map import LiteLLMSnapshot
 from pricing.litellm_map import bundled as bundled_litellm
-from pricing.providers import resolve
+from pricing.providers import Identity, resolve
 from pricing.snapshot import bundled as bundled_snapshot
 from pricing.snapshot import conditional_prices, describe
 from tokenomics.units import PRICE_KEYS, TOKEN_COLUMNS, tier_columns
@@ -225,6 +225,25 @@ def _nearest(
     return choice, before_all
 
 
+def reference_candidates(
+    sources: PriceSources, custom: Sequence[CustomPrice], provider: str, model: str
+) -> tuple[str, Identity, list[Candidate]]:
+    """A model as the data names it (``provider/model``, or the model alone), what it resolves to,
+    and its candidate prices in every layer, most trusted first: the one resolution step the
+    pandas path (``attach_prices``) and the SQL engine's price cells (``pricing.cells``) share."""
+    reference = model if not provider else f"{provider}/{model}"
+    ident = resolve(sources.snapshot, sources.litellm, provider, model)
+    candidates = candidates_for(
+        ident,
+        custom=list(enumerate(custom)),
+        corrections=list(enumerate(sources.corrections)),
+        version=sources.genai_label(),
+        history=sources.history,
+        litellm=sources.litellm,
+    )
+    return reference, ident, candidates
+
+
 def attach_prices(
     rows: pd.DataFrame,
     sources: PriceSources | DataSnapshot,
@@ -241,10 +260,7 @@ def attach_prices(
     if isinstance(sources, DataSnapshot):
         sources = PriceSources(sources)
     today = today or datetime.now(tz=UTC).date()
-    version = sources.genai_label()
     builder = _TableBuilder()
-    custom_entries = list(enumerate(custom))
-    correction_entries = list(enumerate(sources.corrections))
     instants, seconds, known = pricing_times(rows, as_of, today)
     observed = rows["cost_usd"].notna().to_numpy() if "cost_usd" in rows.columns else np.zeros(len(rows), dtype=bool)
     token_columns = [c for c in TOKEN_COLUMNS if c in rows.columns]
@@ -266,18 +282,9 @@ def attach_prices(
     positions = _group_positions(pair_codes, len(uniques))
     for code, (provider, model) in enumerate(uniques):
         where = positions[code]
-        reference = model if not provider else f"{provider}/{model}"
-        ident = resolve(sources.snapshot, sources.litellm, provider, model)
+        reference, ident, candidates = reference_candidates(sources, custom, provider, model)
         if ident.note:
             notes[reference] = ident.note
-        candidates = candidates_for(
-            ident,
-            custom=custom_entries,
-            corrections=correction_entries,
-            version=version,
-            history=sources.history,
-            litellm=sources.litellm,
-        )
         if not candidates:
             unpriced[reference] = ident.reason or "no price in any layer"
             continue

@@ -28,10 +28,9 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from pricing.book import PriceSources, _covers, _nearest, _outside_note, _TableBuilder
+from pricing.book import PriceSources, _covers, _nearest, _outside_note, _TableBuilder, reference_candidates
 from pricing.custom import CustomPrice
-from pricing.layers import ALL_PRICE_KEYS, MAX_TIERS, Candidate, candidates_for
-from pricing.providers import resolve
+from pricing.layers import ALL_PRICE_KEYS, MAX_TIERS, Candidate
 from tokenomics.units import PRICE_KEYS, tier_columns
 
 SECONDS_PER_DAY = 86_400
@@ -161,26 +160,14 @@ def compile_cells(
 ) -> PriceCells:
     """The cells of every (provider, model) reference as written in the data (provider '' when none)."""
     builder = _TableBuilder()
-    custom_entries = list(enumerate(custom))
-    correction_entries = list(enumerate(sources.corrections))
-    version = sources.genai_label()
     cells: list[tuple[object, ...]] = []
     ids: list[tuple[str, str, str, str]] = []
     unpriced: dict[str, str] = {}
     notes: dict[str, str] = {}
     for provider, model in references:
-        reference = model if not provider else f"{provider}/{model}"
-        ident = resolve(sources.snapshot, sources.litellm, provider, model)
+        reference, ident, candidates = reference_candidates(sources, custom, provider, model)
         if ident.note:
             notes[reference] = ident.note
-        candidates = candidates_for(
-            ident,
-            custom=custom_entries,
-            corrections=correction_entries,
-            version=version,
-            history=sources.history,
-            litellm=sources.litellm,
-        )
         if not candidates:
             unpriced[reference] = ident.reason or "no price in any layer"
             continue
