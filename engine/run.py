@@ -1,7 +1,7 @@
 """A comparison computed where the rows are: check, price, sum in the engine; summarise in the core.
 
-``compare_parts`` is the pandas path's ``pricing.comparison.compare_measurements`` for rows an
-engine holds: the same checks (``engine.validate``), the same prices (``pricing.cells``), the
+``price_parts`` then ``summarised`` is the pandas path's ``pricing.comparison.compare_measurements``
+for rows an engine holds: the same checks (``engine.validate``), the same prices (``pricing.cells``), the
 same sums (``engine.relations``), then the same summary, scenario base and prices in use from
 the core (``tokenomics.compare.summarise_sums``). Only the small sums leave the engine.
 """
@@ -166,19 +166,10 @@ def price_parts(
     return out
 
 
-def compare_parts(
-    backend: Backend,
-    parts: Sequence[Part],
-    sources: PriceSources,
-    custom: Sequence[CustomPrice] = (),
-    *,
-    as_of: date | None = None,
-    today: date | None = None,
-    options: CompareOptions | None = None,
-    progress: Progress = _silent,
+def summarised(
+    priced: Sequence[tuple[str, Priced]], options: CompareOptions | None = None
 ) -> list[tuple[str, Comparison]]:
-    """``price_parts``, each dataset summarised in the core under ``options``."""
-    priced = price_parts(backend, parts, sources, custom, as_of=as_of, today=today, progress=progress)
+    """Each dataset's priced sums summarised in the core under ``options``."""
     return [(name, summarise_priced(one, options)) for name, one in priced]
 
 
@@ -244,7 +235,7 @@ def compare_files(
     priced, notes = price_files(
         paths, sources, custom, as_of=as_of, today=today, progress=progress, memory_limit=memory_limit
     )
-    return [(name, summarise_priced(one, options)) for name, one in priced], notes
+    return summarised(priced, options), notes
 
 
 def table_part(
@@ -299,35 +290,3 @@ def price_clickhouse(
         name=f"{address}.{table}",
     )
     return price_parts(backend, [part], sources, custom, as_of=as_of, today=today, progress=progress)
-
-
-def compare_clickhouse(
-    source: str,
-    table: str,
-    sources: PriceSources,
-    custom: Sequence[CustomPrice] = (),
-    *,
-    mapping: str = "tokenomics",
-    mapping_options: MappingOptions | None = None,
-    results: Mapping[str, bool] | None = None,
-    as_of: date | None = None,
-    today: date | None = None,
-    options: CompareOptions | None = None,
-    progress: Progress = _silent,
-    client: httpx.Client | None = None,
-) -> list[tuple[str, Comparison]]:
-    """``price_clickhouse``, each dataset summarised under ``options``."""
-    priced = price_clickhouse(
-        source,
-        table,
-        sources,
-        custom,
-        mapping=mapping,
-        mapping_options=mapping_options,
-        results=results,
-        as_of=as_of,
-        today=today,
-        progress=progress,
-        client=client,
-    )
-    return [(name, summarise_priced(one, options)) for name, one in priced]

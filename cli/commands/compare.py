@@ -106,7 +106,7 @@ def _from_clickhouse(
     args: argparse.Namespace, custom: list[CustomPrice], options: CompareOptions
 ) -> list[tuple[str, Comparison]]:
     from engine.mappings import MappingOptions
-    from engine.run import compare_clickhouse
+    from engine.run import price_clickhouse, summarised
 
     if not args.table:
         raise InputError("--source needs --table", expected="--table NAME")
@@ -117,7 +117,7 @@ def _from_clickhouse(
         from harness.importers import parse_results
 
         outcomes = parse_results(read_text(args.results), args.results)
-    results = compare_clickhouse(
+    priced = price_clickhouse(
         args.source,
         args.table,
         price_sources(args.refresh_prices),
@@ -126,8 +126,8 @@ def _from_clickhouse(
         mapping_options=MappingOptions(task_field=args.task_field, success_field=args.success_field),
         results=outcomes,
         as_of=args.as_of,
-        options=options,
     )
+    results = summarised(priced, options)
     check_baseline(args.baseline, {str(m) for _, r in results for m in r.summary["model"]})
     return results
 

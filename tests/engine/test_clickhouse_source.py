@@ -22,7 +22,7 @@ from cli.main import main
 from engine import clickhouse
 from engine.backends import ChdbBackend
 from engine.clickhouse import parse_source
-from engine.run import compare_clickhouse
+from engine.run import price_clickhouse, summarised
 from pricing.book import default_sources
 from tokenomics.compare import CompareOptions
 from tokenomics.errors import InputError
@@ -70,16 +70,16 @@ def transport(server: ChdbBackend, seen: list[httpx.Request]) -> httpx.MockTrans
 
 def run(server: ChdbBackend, seen: list[httpx.Request], table: str = "attempts"):
     client = httpx.Client(transport=transport(server, seen))
-    (only,) = compare_clickhouse(
+    priced = price_clickhouse(
         "clickhouse://clickhouse.internal/logs",
         table,
         default_sources(),
         CUSTOM,
         mapping="tokenomics",
         today=TODAY,
-        options=CompareOptions(resamples=100),
         client=client,
     )
+    (only,) = summarised(priced, CompareOptions(resamples=100))
     return only[1]
 
 

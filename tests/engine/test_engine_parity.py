@@ -27,7 +27,7 @@ from engine_data import (
 
 from engine.backends import ChdbBackend
 from engine.mappings import MappingOptions
-from engine.run import compare_files, compare_parts, table_part
+from engine.run import compare_files, price_parts, summarised, table_part
 from measurements.load import read_measurements
 from pricing.book import default_sources
 from pricing.comparison import Comparison, compare_measurements
@@ -64,7 +64,7 @@ def chdb_path(path: Path, options: CompareOptions = OPTIONS) -> Comparison:
         )
         backend.sql(f"INSERT INTO attempts SELECT * FROM file('{path.with_suffix('.rows.parquet')}', Parquet)")
         part = table_part(backend, "attempts", "tokenomics", MappingOptions(order_by="row_number"))
-        [(_, comparison)] = compare_parts(backend, [part], SOURCES, CUSTOM, today=TODAY, options=options)
+        [(_, comparison)] = summarised(price_parts(backend, [part], SOURCES, CUSTOM, today=TODAY), options)
         return comparison
     finally:
         backend.close()

@@ -20,7 +20,7 @@ import pytest
 from engine.backends import ChdbBackend
 from engine.mappings import MappingOptions
 from engine.parse import canonical, parsed
-from engine.run import compare_parts, table_part
+from engine.run import price_parts, summarised, table_part
 from pricing.book import default_sources
 from tokenomics.compare import CompareOptions
 from tokenomics.errors import InputError
@@ -326,7 +326,7 @@ def attempts(backend: ChdbBackend, table: str, mapping: str, options: MappingOpt
 
 def compare(backend: ChdbBackend, table: str, mapping: str, options: MappingOptions, results=None):
     part = table_part(backend, table, mapping, options, results=results)
-    [(_, comparison)] = compare_parts(backend, [part], SOURCES, today=TODAY, options=CompareOptions(resamples=100))
+    [(_, comparison)] = summarised(price_parts(backend, [part], SOURCES, today=TODAY), CompareOptions(resamples=100))
     return comparison.summary
 
 
