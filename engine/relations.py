@@ -127,33 +127,93 @@ FINE_KEYS = ("dataset", "label", "task_id", "model", "provider", "price_id", "ba
 """The one grouping of the rows: every row of a group has the same unit prices and basis."""
 
 
-def fine_sums(t: ir.Table) -> ir.Table:
-    """The rows summed per ``FINE_KEYS``: what their cost, and every other sum, is made of."""
+def fine_sums(t: ir.Table, absent: frozenset[str] = frozenset(), *, one_attempt_per_row: bool = False) -> ir.Table:
+    """The rows summed per ``FINE_KEYS``: what their cost, and every other sum, is made of.
+
+    ``absent`` names the columns no source has (NULL on every row; a missing ``label`` is the
+    model): their sums are constants, set once per group instead of summed per row, and a missing
+    ``label`` or ``dataset`` is not grouped on. ``one_attempt_per_row``: every row is one attempt.
+    """
 
     def count(condition: ir.BooleanValue) -> ir.IntegerValue:
         return ibis.ifelse(condition, 1, 0).cast("int64").sum()
 
+    def has(column: str) -> bool:
+        return column not in absent
+
     aggs: dict[str, ir.Value] = {
         "rows": t.count(),
-        "attempts": t.attempts.sum(),
         "successes": t.successes.sum(),
-        "cost_usd": t.cost_usd.fill_null(0.0).sum(),
-        "cost_usd_missing": count(t.cost_usd.isnull()),
-        "calls_missing": count(t.calls.isnull()),
-        "task_missing": count(t.task_id.isnull()),
-        "latency_s": t.latency_s.fill_null(0.0).sum(),
-        "latency_missing": count(t.latency_s.isnull()),
-        "cache_reported": count(t.cache_read_tokens.fill_null(0.0) > 0),
         "outside": count(t.outside_history),
-        **{c: t[c].sum() for c in TOKEN_COLUMNS},
-        # Output tokens of rows that do not split out reasoning (the repricing flags' ceiling).
-        "output_unsplit": ibis.ifelse(t.reasoning_tokens.isnull(), t.output_tokens.fill_null(0.0), 0.0).sum(),
-        # Calls, or attempts where calls are unknown: what request fees are paid on.
-        "n_calls": t.calls.fill_null(t.attempts.cast("float64")).sum(),
+        **{c: t[c].sum() for c in TOKEN_COLUMNS if has(c)},
         "first_row": t._row.min(),
         "last_row": t._row.max(),
     }
-    return t.group_by(list(FINE_KEYS)).aggregate(**aggs)
+    if not one_attempt_per_row:
+        aggs["attempts"] = t.attempts.sum()
+    if has("cost_usd"):
+        aggs["cost_usd"] = t.cost_usd.fill_null(0.0).sum()
+        aggs["cost_usd_missing"] = count(t.cost_usd.isnull())
+    if has("calls"):
+        aggs["calls_missing"] = count(t.calls.isnull())
+        # Calls, or attempts where calls are unknown: what request fees are paid on.
+        aggs["n_calls"] = t.calls.fill_null(t.attempts.cast("float64")).sum()
+    if has("latency_s"):
+        aggs["latency_s"] = t.latency_s.fill_null(0.0).sum()
+        aggs["latency_missing"] = count(t.latency_s.isnull())
+    if has("cache_read_tokens"):
+        aggs["cache_reported"] = count(t.cache_read_tokens.fill_null(0.0) > 0)
+    if has("output_tokens"):
+        # Output tokens of rows that do not split out reasoning (the repricing flags' ceiling).
+        unsplit = t.output_tokens.fill_null(0.0)
+        aggs["output_unsplit"] = (
+            unsplit.sum()
+            if not has("reasoning_tokens")
+            else ibis.ifelse(t.reasoning_tokens.isnull(), unsplit, 0.0).sum()
+        )
+    keys = [k for k in FINE_KEYS if has(k) or k not in ("label", "dataset")]
+    g = t.group_by(keys).aggregate(**aggs)
+    zero, null = ibis.literal(0.0), ibis.null("float64")
+    attempts = g.rows if one_attempt_per_row else g.attempts
+    constants: dict[str, ir.Value] = {
+        "label": g.model,
+        "dataset": ibis.null("string"),
+        "attempts": attempts,
+        "cost_usd": zero,
+        "cost_usd_missing": g.rows,
+        "calls_missing": g.rows,
+        "n_calls": attempts.cast("float64"),
+        "latency_s": zero,
+        "latency_missing": g.rows,
+        "cache_reported": ibis.literal(0, "int64"),
+        "output_unsplit": zero,
+        **dict.fromkeys(TOKEN_COLUMNS, null),
+    }
+    g = g.mutate(
+        task_missing=ibis.ifelse(g.task_id.isnull(), g.rows, 0).cast("int64"),
+        **{name: value for name, value in constants.items() if name not in g.columns},
+    )
+    return g.select(*FINE_KEYS, *FINE_SUMS)
+
+
+FINE_SUMS = (
+    "rows",
+    "attempts",
+    "successes",
+    "cost_usd",
+    "cost_usd_missing",
+    "calls_missing",
+    "task_missing",
+    "latency_s",
+    "latency_missing",
+    "cache_reported",
+    "outside",
+    *TOKEN_COLUMNS,
+    "output_unsplit",
+    "n_calls",
+    "first_row",
+    "last_row",
+)
 
 
 def price_groups(fine: ir.Table, bands: ir.Table) -> ir.Table:

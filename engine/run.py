@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
@@ -24,7 +24,7 @@ from engine.backends import Backend, ClickHouseDialect, DuckDBBackend
 from engine.clickhouse import HttpRunner, check_name, describe, parse_source
 from engine.files import open_file
 from engine.mappings import MAPPERS, MappingOptions, results_frame
-from engine.parse import Layout, canonical, parsed, stored_in_order
+from engine.parse import Layout, canonical, padded_columns, parsed, stored_in_order
 from engine.relations import attach, coordinates, data_note, fine_sums, pair_sums, price_groups, task_sums
 from engine.validate import Where, check, explained
 from inputs.limits import current
@@ -60,6 +60,16 @@ def _silent(step: str, done: float) -> None:
     return None
 
 
+def _unpadded(backend: Backend, part: Part) -> Part:
+    """``part`` with its typed text columns that need no stripping marked (``Layout.unpadded``)."""
+    test = padded_columns(part.raw, part.layout)
+    if test is None:
+        return part
+    flags = explained(part.where, lambda: backend.execute(test))
+    clean = frozenset(str(c) for c, padded in zip(flags["column"], flags["padded"], strict=True) if not padded)
+    return replace(part, layout=replace(part.layout, unpadded=clean))
+
+
 def _uses(pairs: pd.DataFrame, ids: pd.DataFrame) -> pd.DataFrame:
     keys = ["label", "provider", "model", "price_id"]
     uses = pairs.groupby(keys, sort=False, dropna=False).agg(
@@ -73,12 +83,19 @@ def _uses(pairs: pd.DataFrame, ids: pd.DataFrame) -> pd.DataFrame:
 
 
 def _sums(
-    backend: Backend, rows: ir.Table, bands: ir.Table, epoch_day: tuple[int, int | None], name: str
+    backend: Backend,
+    rows: ir.Table,
+    bands: ir.Table,
+    epoch_day: tuple[int, int | None],
+    name: str,
+    layouts: Sequence[Layout],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The per-(dataset, label, model, provider, price, basis) and per-(dataset, label, task) sums."""
     today_day, as_of_day = epoch_day
     placed = coordinates(rows, backend.epoch_us, today_day=today_day, as_of_day=as_of_day)
-    fine = backend.materialize(name, fine_sums(attach(placed, bands)))
+    absent = frozenset(c for c in rows.columns if not any(lay.has(c) for lay in layouts))
+    single = all(lay.shape != "aggregated" for lay in layouts)
+    fine = backend.materialize(name, fine_sums(attach(placed, bands), absent, one_attempt_per_row=single))
     groups = price_groups(fine, bands)
     return backend.execute(pair_sums(groups)), backend.execute(task_sums(groups))
 
@@ -132,6 +149,7 @@ def price_parts(
     each = []
     for i, part in enumerate(parts):
         progress(f"reading and checking {part.where.name}", i / (len(parts) + 2))
+        part = _unpadded(backend, part)
         rows = parsed(part.raw, part.layout)
         if part.layout.row_offset is not None:
             # Text is parsed once, and numbered in file order (a sequential step): later queries
@@ -147,9 +165,10 @@ def price_parts(
     rows = ibis.union(*each) if len(each) > 1 else each[0]
     today_day = (today - EPOCH).days
     as_of_day = (as_of - EPOCH).days if as_of is not None else None
-    pairs, tasks = _sums(backend, rows, bands, (today_day, as_of_day), "tk_fine")
-    labels = _labels(backend, rows, [p.layout for p in parts])
-    own = _sums(backend, rows, bands, (today_day, None), "tk_fine_own") if as_of is not None else None
+    layouts = [p.layout for p in parts]
+    pairs, tasks = _sums(backend, rows, bands, (today_day, as_of_day), "tk_fine", layouts)
+    labels = _labels(backend, rows, layouts)
+    own = _sums(backend, rows, bands, (today_day, None), "tk_fine_own", layouts) if as_of is not None else None
     progress("summing per model and task", (len(parts) + 1) / (len(parts) + 2))
     out = []
     for dataset in _datasets(pairs):

@@ -102,6 +102,15 @@ def test_a_good_parquet_file_reads_the_same_both_ways(tmp_path: Path) -> None:
     assert comparison.summary.loc[0, ["attempts", "successes"]].tolist() == [3, 2]
 
 
+def test_padded_parquet_text_is_stripped_as_the_csv_reader_strips_it(tmp_path: Path) -> None:
+    # Typed text is stripped only where some distinct value needs it (engine.parse.padded_columns).
+    path = parquet(tmp_path / "padded.parquet", model=pa.array([" gpt-4o", "gpt-4o\n", "gpt-4o"]))
+    assert read_measurements(path).frame["model"].tolist() == ["gpt-4o"] * 3
+    [(_, comparison)], _ = compare_files([path], SOURCES)
+    assert comparison.summary["model"].tolist() == ["gpt-4o"]
+    assert comparison.summary.loc[0, ["attempts", "successes"]].tolist() == [3, 2]
+
+
 BAD_PARQUET = {
     "bool_in_number": (
         {"input_tokens": pa.array([True, None, False], type=pa.bool_())},
@@ -135,6 +144,14 @@ BAD_PARQUET = {
     "same_attempt_twice": (
         {"task_id": pa.array(["t", "t", "u"])},
         "row 2: the same attempt twice (model gpt-4o, task_id t, attempt 1.0; first on row 1)",
+    ),
+    "same_attempt_padded": (
+        {"task_id": pa.array(["t", " t\t", "u"])},
+        "row 2: the same attempt twice (model gpt-4o, task_id t, attempt 1.0; first on row 1)",
+    ),
+    "blank_model": (
+        {"model": pa.array(["gpt-4o", " \t ", "gpt-4o"])},
+        "row 2, column 'model': empty value",
     ),
     "year_9999": (
         {"timestamp": pa.array(["2025-01-01", "9999-01-01T00:00:00Z", None])},

@@ -119,6 +119,28 @@ def test_duckdb_gives_the_pandas_comparison(files: dict[str, Path], reference: C
     assert comparison.rows is None  # the rows stayed in the engine
 
 
+WITHOUT = {
+    "no label, latency, cost or calls": ("label", "latency_s", "cost_usd", "calls"),
+    "no cache or reasoning split": ("cache_read_tokens", "cache_write_tokens", "reasoning_tokens"),
+    "no output tokens": ("output_tokens", "reasoning_tokens", "provider"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WITHOUT))
+def test_columns_no_row_has_are_summed_as_the_pandas_path_sums_them(
+    files: dict[str, Path], tmp_path: Path, case: str
+) -> None:
+    # The engine sets the sums of absent columns once per group (engine.relations.fine_sums).
+    frame = pd.read_csv(files["csv"], dtype=str, keep_default_na=False).drop(columns=list(WITHOUT[case]))
+    path = tmp_path / "fewer.csv"
+    frame.to_csv(path, index=False)
+    parquet = tmp_path / "fewer.parquet"
+    pd.read_csv(path).to_parquet(parquet, index=False)
+    reference = pandas_path(path)
+    assert_same(reference.summary, duckdb_path(path).summary)
+    assert_same(reference.summary, duckdb_path(parquet).summary)
+
+
 def test_chdb_runs_the_same_expressions_as_clickhouse_sql(files: dict[str, Path], reference: Comparison) -> None:
     comparison = chdb_path(files["csv"])
     check_totals(comparison)
