@@ -55,6 +55,8 @@ class Backend(Protocol):
     """Runs Ibis expressions; holds the small lookup tables the pricing joins."""
 
     dialect: str
+    range_join: bool
+    """Ranges may be join conditions (DuckDB tests them while it joins); else they filter the joined rows."""
 
     def epoch_us(self, ts: ir.TimestampValue) -> ir.IntegerValue:
         """Microseconds since 1970 of a timestamp, in this engine's fastest spelling."""
@@ -81,6 +83,7 @@ class DuckDBBackend:
     """Embedded DuckDB through Ibis: files are read out of core, spilling to a temporary folder."""
 
     dialect = "duckdb"
+    range_join = True
 
     def __init__(self, threads: int | None = None, memory_limit: str | None = None) -> None:
         self.spill = tempfile.TemporaryDirectory(prefix="tokenomics-duckdb-")
@@ -166,6 +169,8 @@ class ClickHouseDialect:
     """
 
     dialect = "clickhouse"
+    # ClickHouse's hash join takes only equalities in ON without an experimental setting.
+    range_join = False
 
     def __init__(self, run: Callable[[str], pd.DataFrame]) -> None:
         self._run = run

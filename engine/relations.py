@@ -12,9 +12,10 @@ Each step mirrors a function of the pandas path, which stays the reference:
   and the groups priced after: the arithmetic runs once per group, not once per row;
 - ``pair_sums``, ``task_sums``: the two sums of ``tokenomics.sums``, rolled up from the groups.
 
-The joins use equalities only, with the ranges as a filter: every reference in the bands covers
-all time and all prompt sizes, so exactly one band passes it, and the same SQL runs on engines
-without range joins. All arithmetic is in doubles, like the pandas path.
+Every reference in the bands covers all time and all prompt sizes, so exactly one band of a
+row's model holds it: the ranges are join conditions where the engine tests them while it joins
+(DuckDB), else a filter after a join on equalities (ClickHouse without experimental settings).
+All arithmetic is in doubles, like the pandas path.
 """
 
 from __future__ import annotations
@@ -69,28 +70,38 @@ def coordinates(rows: ir.Table, epoch_us: Epoch, *, today_day: int, as_of_day: i
     ).drop("_epoch")
 
 
-def attach(rows: ir.Table, bands: ir.Table) -> ir.Table:
+def attach(rows: ir.Table, bands: ir.Table, *, range_join: bool = False) -> ir.Table:
     """Each row's ``price_id`` (-1: none), ``band_id``, ``outside_history`` and ``cost_basis``.
 
     ``bands`` is ``pricing.cells.PriceCells.bands``. A row no recorded price covers keeps its
     observed cost (``price_id`` -1) or, with tokens and no observed cost, takes the nearest
     recorded price; either way it is outside the history. The basis is ``costing.price_rows``':
     priced from tokens where it has tokens and an input and output price, else its observed
-    cost, else unpriced (never $0).
+    cost, else unpriced (never $0). ``range_join``: the engine tests the ranges while it joins
+    (``engine.backends``), instead of making every band of a model a row and filtering them.
     """
-    joined = rows.left_join(
-        bands,
-        [rows.provider == bands.provider_ref, rows.model == bands.model_ref, rows.known == bands.cell_known],
-    )
-    inside = (
-        (joined.t >= joined.t_from)
-        & (joined.t < joined.t_to)
-        & (joined.s >= joined.s_from)
-        & (joined.s < joined.s_to)
-        & (joined.ppc > joined.ppc_from)
-        & (joined.ppc <= joined.ppc_to)
-    )
-    joined = joined.filter(inside | joined.provider_ref.isnull())
+    same = [rows.provider == bands.provider_ref, rows.model == bands.model_ref, rows.known == bands.cell_known]
+    ranges = [
+        rows.t >= bands.t_from,
+        rows.t < bands.t_to,
+        rows.s >= bands.s_from,
+        rows.s < bands.s_to,
+        rows.ppc > bands.ppc_from,
+        rows.ppc <= bands.ppc_to,
+    ]
+    if range_join:
+        joined = rows.left_join(bands, same + ranges)
+    else:
+        joined = rows.left_join(bands, same)
+        inside = (
+            (joined.t >= joined.t_from)
+            & (joined.t < joined.t_to)
+            & (joined.s >= joined.s_from)
+            & (joined.s < joined.s_to)
+            & (joined.ppc > joined.ppc_from)
+            & (joined.ppc <= joined.ppc_to)
+        )
+        joined = joined.filter(inside | joined.provider_ref.isnull())
     uncovered = (joined.price_id == -1).fill_null(False)
     nearest = uncovered & joined.has_tokens & joined.cost_usd.isnull()
     price_id = ibis.cases((joined.price_id >= 0, joined.price_id), (nearest, joined.nearest_id), else_=-1)

@@ -95,7 +95,9 @@ def _sums(
     placed = coordinates(rows, backend.epoch_us, today_day=today_day, as_of_day=as_of_day)
     absent = frozenset(c for c in rows.columns if not any(lay.has(c) for lay in layouts))
     single = all(lay.shape != "aggregated" for lay in layouts)
-    fine = backend.materialize(name, fine_sums(attach(placed, bands), absent, one_attempt_per_row=single))
+    fine = backend.materialize(
+        name, fine_sums(attach(placed, bands, range_join=backend.range_join), absent, one_attempt_per_row=single)
+    )
     groups = price_groups(fine, bands)
     return backend.execute(pair_sums(groups)), backend.execute(task_sums(groups))
 
