@@ -228,14 +228,13 @@ def _csv_source(backend: DuckDBBackend, path: Path, name: str, index: int) -> Fi
     )
     first, rest = _quote(header[0]), [_quote(c) for c in [*header[1:], *placeholders]]
     # A line of blanks is skipped by pandas; DuckDB reads it as a record with one blank field.
-    blank = f"trim({first}) = ''" + "".join(f" AND {c} IS NULL" for c in rest)
+    # Kept: any other field, else a first field that is not blank (trimmed only on such rare rows).
+    kept_row = " OR ".join([*(f"{c} IS NOT NULL" for c in rest), f"coalesce(trim({first}) <> '', TRUE)"])
     view = f"tk_file_{index}"
     # Rows are numbered after they are parsed (engine.parse.parsed): numbering in file order is
     # sequential, and DuckDB parses in parallel only below it.
     backend.sql("SET preserve_insertion_order = true")
-    backend.sql(
-        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {select} FROM {source} WHERE NOT coalesce({blank}, FALSE)"
-    )
+    backend.sql(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {select} FROM {source} WHERE {kept_row}")
     layout = Layout(dict.fromkeys(kept, "csv"), shape, tuple(placeholders), index << FILE_BITS)
     return FileSource(path, name, "csv", view, layout, _notes(header, shape, name), tuple(placeholders), len(header))
 

@@ -172,15 +172,15 @@ def _stamp(raw: ir.Table, column: str, kind: str) -> tuple[ir.TimestampValue, ir
 
 
 def _success(raw: ir.Table, kind: str) -> tuple[ir.BooleanValue, ir.BooleanValue, ir.BooleanValue]:
-    """(value, missing, not a yes/no word) of the ``success`` column."""
+    """(value, missing, not a yes/no word) of the ``success`` column (text: ``_success_word``)."""
     if kind == "bool":
         value = raw["success"]
         return value.fill_null(False), value.isnull(), ibis.literal(False)
-    text = _text(raw, "success", kind).lower()
-    missing = text.isnull() if kind == "csv" else raw["success"].isnull()
+    word = raw["_success_word"]
+    missing = word.isnull() if kind == "csv" else raw["success"].isnull()
     # Equalities, not IN: DuckDB turns a long IN list into a join, per row.
-    is_true = ibis.or_(*[text == word for word in sorted(TRUE_WORDS)])
-    is_false = ibis.or_(*[text == word for word in sorted(FALSE_WORDS)])
+    is_true = ibis.or_(*[word == w for w in sorted(TRUE_WORDS)])
+    is_false = ibis.or_(*[word == w for w in sorted(FALSE_WORDS)])
     return is_true.fill_null(False), missing, ~missing & ~(is_true | is_false).fill_null(False)
 
 
@@ -190,6 +190,10 @@ def parsed(raw: ir.Table, layout: Layout) -> ir.Table:
     One projection the checks and the canonical rows both read, so no value is parsed twice.
     """
     kinds = layout.kinds
+    if kinds.get("success", "bool") != "bool":
+        # Stripped and lowered once, in a projection of its own: each word compared below would
+        # otherwise repeat it (DuckDB does not share it between the comparisons).
+        raw = raw.mutate(_success_word=_text(raw, "success", kinds["success"]).lower())
     cols: dict[str, ir.Value] = {}
     for name in TEXT_COLUMNS:
         if name in layout.unpadded:
@@ -201,7 +205,8 @@ def parsed(raw: ir.Table, layout: Layout) -> ir.Table:
             value, present = _number(raw, col.name, kinds[col.name])
             cols[col.name] = value
             cols[f"{col.name}__present"] = present
-            cols[f"{col.name}__bool"] = _is_bool(raw, col.name, kinds[col.name])
+            if kinds[col.name] in ("bool", "json"):  # else never true: not a column to store
+                cols[f"{col.name}__bool"] = _is_bool(raw, col.name, kinds[col.name])
     if "success" in kinds:
         value, missing, not_word = _success(raw, kinds["success"])
         cols["success"], cols["success__missing"], cols["success__not_word"] = value, missing, not_word
@@ -277,7 +282,8 @@ def rules(p: ir.Table, layout: Layout, limits: Limits) -> list[Rule]:
             continue
         kind = kinds[col.name]
         if col.kind in ("count", "integer"):
-            value, present, is_bool = p[col.name], p[f"{col.name}__present"], p[f"{col.name}__bool"]
+            value, present = p[col.name], p[f"{col.name}__present"]
+            is_bool = p[f"{col.name}__bool"] if kind in ("bool", "json") else ibis.literal(False)
             numbers[col.name] = value
             # Typed storage rules some checks out; the rest are a min or a max where they can be.
             if kind in ("json", "bool"):
