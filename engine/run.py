@@ -180,6 +180,9 @@ def price_parts(
         in_use = prices_in_use_of(_uses(sums.pairs, cells.ids), cells.table)
         used = {_reference(str(p), str(m)) for p, m in zip(sums.pairs["provider"], sums.pairs["model"], strict=True)}
         unpriced = {ref: why for ref, why in cells.unpriced.items() if ref in used}
+        for price_id in set(sums.pairs["price_id"]) & set(cells.retired):
+            reference, why = cells.retired[int(price_id)]
+            unpriced[reference] = why
         notes = {ref: note for ref, note in cells.notes.items() if ref in used}
         priced = Priced(sums, cells.table, unpriced, in_use, notes, as_of, own_failed)
         out.append((dataset or "", priced))

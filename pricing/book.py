@@ -295,6 +295,8 @@ def attach_prices(
             hit = _covers(candidate, d, s, k) & (chosen < 0)
             if hit.any():
                 chosen[hit] = builder.add(candidate.key, candidate.record)
+                if candidate.retired:
+                    unpriced[reference] = retired_reason(candidate)
         uncovered = (chosen < 0) & has_tokens[where]
         if uncovered.any():
             outside[where[uncovered]] = True
@@ -319,6 +321,11 @@ def attach_prices(
     out["model_id"] = pd.Categorical(model_id)
     out["outside_history"] = outside
     return PricedRows(out, builder.frame(), unpriced, notes)
+
+
+def retired_reason(candidate: Candidate) -> str:
+    """Why rows in a retired name's period have no price (``Comparison.unpriced``)."""
+    return str(candidate.record["price_note"])
 
 
 def _outside_note(candidate: Candidate, before_all: bool) -> str:

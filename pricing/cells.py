@@ -28,7 +28,15 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from pricing.book import PriceSources, _covers, _nearest, _outside_note, _TableBuilder, reference_candidates
+from pricing.book import (
+    PriceSources,
+    _covers,
+    _nearest,
+    _outside_note,
+    _TableBuilder,
+    reference_candidates,
+    retired_reason,
+)
 from pricing.custom import CustomPrice
 from pricing.layers import ALL_PRICE_KEYS, MAX_TIERS, Candidate
 from tokenomics.units import PRICE_KEYS, tier_columns
@@ -61,6 +69,9 @@ class PriceCells:
     """``provider_ref``, ``model_ref``, ``provider_id``, ``model_id`` of every priced reference."""
     unpriced: dict[str, str] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    retired: dict[int, tuple[str, str]] = field(default_factory=dict)
+    """``price_id`` of a retired name's period -> (reference, why): rows there are unpriced, and the
+    comparison says why where some are (``attach_prices`` does the same per row)."""
 
 
 def _instant(seconds: int) -> np.ndarray:
@@ -164,6 +175,7 @@ def compile_cells(
     ids: list[tuple[str, str, str, str]] = []
     unpriced: dict[str, str] = {}
     notes: dict[str, str] = {}
+    retired: dict[int, tuple[str, str]] = {}
     for provider, model in references:
         reference, ident, candidates = reference_candidates(sources, custom, provider, model)
         if ident.note:
@@ -173,6 +185,9 @@ def compile_cells(
             continue
         ids.append((provider, model, ident.provider_id, ident.model_id))
         cells.extend((provider, model, *cell) for cell in _reference_cells(candidates, builder))
+        for candidate in candidates:
+            if candidate.retired and candidate.key in builder.index:
+                retired[builder.index[candidate.key]] = (reference, retired_reason(candidate))
     table = builder.frame()
     cell_frame = pd.DataFrame.from_records(cells, columns=CELL_COLUMNS).astype(
         {"provider_ref": str, "model_ref": str, "cell_known": bool, **dict.fromkeys(CELL_COLUMNS[3:], "int64")}
@@ -184,4 +199,4 @@ def compile_cells(
     priced_at = cell_frame["price_id"].where(cell_frame["price_id"] >= 0, cell_frame["nearest_id"])
     bands = cell_frame.assign(_price=priced_at).merge(tiers, left_on="_price", right_on="tier_price_id")
     bands["band_id"] = np.arange(len(bands), dtype=np.int64)
-    return PriceCells(cell_frame, tiers, bands[BAND_COLUMNS], table, id_frame, unpriced, notes)
+    return PriceCells(cell_frame, tiers, bands[BAND_COLUMNS], table, id_frame, unpriced, notes, retired)

@@ -58,7 +58,7 @@ def model_prices(sources: PriceSources, provider: str, model: str) -> tuple[pd.D
                 "layer": c.layer,
                 "provider": c.record["provider_id"],
                 "model": c.record["model_id"],
-                "period": c.record["price_as_of"],
+                "period": c.record["price_as_of"] + (" (retired: no price)" if c.retired else ""),
                 "daily window": c.record["price_period"],
                 "input_mtok": c.record.get("input_mtok"),
                 "cache_read_mtok": c.record.get("cache_read_mtok"),

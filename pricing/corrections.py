@@ -10,6 +10,11 @@ off-peak hours over a base price, as genai-prices models them).
 
     provider,model,effective_from,effective_to,utc_from,utc_to,input_mtok,...,source,checked_on,note
 
+A *retired* row (``retired`` true, no prices) says the provider stopped serving the model under
+that name from ``effective_from``: a row dated then is priced by no layer, so a library that still
+lists the name's last price (genai-prices kept DeepSeek's January-2025 ``deepseek-chat`` price
+after DeepSeek retired the name) does not price calls the provider could not have billed.
+
 ``effective_from`` and ``effective_to`` are UTC days (``2025-09-29``) or instants
 (``2025-09-05T16:00Z``: DeepSeek changes prices at midnight Beijing time); ``effective_to`` is
 exclusive and empty while the price is still in force. ``utc_from`` and ``utc_to`` (``HH:MM``
@@ -69,10 +74,13 @@ class Correction(BaseModel):
     """Start of the daily window (UTC) the price applied in; empty: all day."""
     utc_to: time | None = None
     """End of the daily window (exclusive); may be earlier than ``utc_from`` (wraps midnight)."""
-    input_mtok: Price
-    """USD per million uncached input tokens."""
-    output_mtok: Price
-    """USD per million output tokens (reasoning included unless ``output_reasoning_mtok``)."""
+    retired: bool = False
+    """The provider no longer serves the model under this name from ``effective_from`` (prices empty)."""
+    input_mtok: Price | None = None
+    """USD per million uncached input tokens (required unless ``retired``)."""
+    output_mtok: Price | None = None
+    """USD per million output tokens (reasoning included unless ``output_reasoning_mtok``; required
+    unless ``retired``)."""
     cache_read_mtok: Price | None = None
     """USD per million input tokens read from cache (a cache hit)."""
     cache_write_mtok: Price | None = None
@@ -93,6 +101,14 @@ class Correction(BaseModel):
             raise ValueError("utc_from and utc_to go together (both or neither)")
         if self.utc_from is not None and self.utc_from == self.utc_to:
             raise ValueError("utc_from and utc_to are equal: leave both empty for all day")
+        prices = (self.input_mtok, self.output_mtok, self.cache_read_mtok, self.cache_write_mtok)
+        if self.retired:
+            if any(p is not None for p in (*prices, self.output_reasoning_mtok)):
+                raise ValueError("a retired row has no prices: the name has none from effective_from")
+            if self.utc_from is not None:
+                raise ValueError("a retirement is for all day: leave utc_from and utc_to empty")
+        elif self.input_mtok is None or self.output_mtok is None:
+            raise ValueError("input_mtok and output_mtok are required (empty only on a retired row)")
         return self
 
     def window_seconds(self) -> tuple[int, int] | None:

@@ -62,6 +62,8 @@ class Candidate:
     """Daily window in seconds after midnight UTC, [start, end), may wrap; None: all day."""
     key: tuple[Any, ...]
     record: dict[str, Any] = field(hash=False)
+    retired: bool = False
+    """The provider no longer serves the model under this name in this period: it prices nothing."""
 
     @property
     def rank(self) -> int:
@@ -191,13 +193,26 @@ def correction_candidate(index: int, entry: Correction) -> Candidate:
             checked_on=entry.checked_on,
         )
     )
-    if entry.note:
+    if entry.retired:
+        record["price_note"] = "; ".join(filter(None, [retired_text(entry.effective_from), entry.note]))
+    elif entry.note:
         record["price_note"] = entry.note
     # A daily window sits over the all-day price of its period and wins inside it.
     priority = 0 if window is not None else 1
     return Candidate(
-        "correction", priority, entry.effective_from, entry.effective_to, window, ("correction", index), record
+        "correction",
+        priority,
+        entry.effective_from,
+        entry.effective_to,
+        window,
+        ("correction", index),
+        record,
+        entry.retired,
     )
+
+
+def retired_text(since: datetime) -> str:
+    return f"retired by the provider from {_iso(since)}: no price for a row dated then"
 
 
 def genai_candidates(

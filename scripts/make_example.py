@@ -18,7 +18,7 @@ MODELS = {
     # model: (provider, p_success, mean input, cached share, mean output, reasoning share)
     "gpt-4.1": ("openai", 0.70, 6000, 0.5, 900, 0.0),
     "claude-sonnet-4-0": ("anthropic", 0.75, 6500, 0.6, 1100, 0.0),
-    "deepseek-reasoner": ("deepseek", 0.55, 6000, 0.5, 3600, 0.7),
+    "deepseek-v4-flash": ("deepseek", 0.55, 6000, 0.5, 3600, 0.7),
 }
 
 

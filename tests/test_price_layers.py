@@ -295,34 +295,103 @@ def test_litellm_prefixes_resolve(sources, reference, genai, litellm):
 # --- disagreements and staleness -------------------------------------------------------------------
 
 
-def test_a_disagreement_between_genai_prices_and_litellm_is_flagged(sources):
-    """deepseek-chat on 2026-11-25 (no correction covers it after its 2026-07-24 retirement):
-    genai-prices still says $0.27/$1.10 (standard hours), LiteLLM $0.28/$0.42."""
-    found = disagreements(layer_prices(sources, [("", "deepseek/deepseek-chat")], TODAY))
+def test_a_disagreement_between_a_correction_and_genai_prices_is_flagged(sources):
+    """deepseek-chat on 2026-07-01 (an alias of deepseek-v4-flash): our correction says $0.14/$0.28,
+    genai-prices still its January-2025 $0.27/$1.10."""
+    found = disagreements(layer_prices(sources, [("", "deepseek/deepseek-chat")], date(2026, 7, 1)))
     assert len(found) == 1
     row = found.iloc[0]
-    assert (row["layer"], row["other_layer"]) == ("genai-prices", "litellm")
-    assert (row["output_mtok"], row["other_output_mtok"]) == pytest.approx((1.10, 0.42))
-    assert row["largest_gap"] == pytest.approx(1 - 0.42 / 1.10)
+    assert (row["layer"], row["other_layer"]) == ("correction", "genai-prices")
+    assert (row["output_mtok"], row["other_output_mtok"]) == pytest.approx((0.28, 1.10))
+    assert row["largest_gap"] == pytest.approx(1.10 / 0.28 - 1)
+
+
+def test_a_retired_name_has_no_price_to_disagree_about(sources):
+    """From 2026-07-24 15:59 UTC DeepSeek serves no model as deepseek-chat: the retired row wins,
+    and the libraries' prices below it (genai-prices $0.27/$1.10, LiteLLM $0.28/$0.42) price nothing."""
+    prices = layer_prices(sources, [("", "deepseek/deepseek-chat")], TODAY)
+    assert prices["layer"].tolist() == ["correction", "genai-prices", "litellm"]
+    assert prices.loc[0, ["input_mtok", "output_mtok"]].isna().all()
+    assert disagreements(prices).empty
 
 
 def test_staleness_and_the_oldest_price_in_use(sources):
     frame = rows(
-        {"model": "deepseek/deepseek-chat", "input_tokens": 1, "timestamp": "2026-11-20"},
+        {"model": "deepseek/deepseek-chat", "input_tokens": 1, "timestamp": "2026-07-20"},
+        {"model": "mistral/mistral-large-latest", "input_tokens": 1, "timestamp": "2026-11-20"},
         {"model": "dashscope/qwen-plus", "input_tokens": 1, "timestamp": "2026-11-21"},
     )
     comparison = compare_measurements(frame, sources, today=TODAY)
     aged = staleness(comparison.prices_in_use, TODAY).set_index("model")
-    # genai-prices last changed or checked deepseek-chat on 2025-07-12: 501 days before 2026-11-25.
-    assert aged.loc["deepseek-chat", ["layer", "checked_on", "age_days"]].tolist() == [
+    # genai-prices last changed or checked mistral-large-latest on 2025-07-04: 509 days before 2026-11-25.
+    assert aged.loc["mistral-large", ["layer", "checked_on", "age_days"]].tolist() == [
         "genai-prices",
-        "2025-07-12",
-        501,
+        "2025-07-04",
+        509,
     ]
-    assert bool(aged.loc["deepseek-chat", "stale"]) is True
+    assert bool(aged.loc["mistral-large", "stale"]) is True
+    assert aged.loc["deepseek-chat", ["layer", "age_days"]].tolist() == ["correction", 0]
     assert aged.loc["qwen-plus", "layer"] == "litellm"
     assert not aged.loc["qwen-plus", "stale"]
-    assert oldest_in_use(comparison.prices_in_use, TODAY) == ("deepseek/deepseek-chat", "2025-07-12", 501)
+    assert oldest_in_use(comparison.prices_in_use, TODAY) == ("mistral/mistral-large-latest", "2025-07-04", 509)
+
+
+# --- retired names -------------------------------------------------------------------------------
+
+
+def test_rows_after_a_retirement_are_unpriced_with_the_reason(sources):
+    """deepseek-chat and deepseek-reasoner were aliases of deepseek-v4-flash ($0.14 in, $0.0028
+    cache hit, $0.28 out) until DeepSeek retired both names on 2026-07-24 15:59 UTC."""
+    frame = rows(
+        {
+            "model": "deepseek/deepseek-chat",
+            "task_id": "a",
+            "input_tokens": 1e6,
+            "output_tokens": 1e6,
+            "timestamp": "2026-07-24T15:58:59Z",
+            "time_known": True,
+        },
+        {
+            "model": "deepseek/deepseek-chat",
+            "task_id": "b",
+            "input_tokens": 1e6,
+            "output_tokens": 1e6,
+            "timestamp": "2026-07-24T15:59:00Z",
+            "time_known": True,
+        },
+        {
+            "model": "deepseek/deepseek-reasoner",
+            "task_id": "a",
+            "input_tokens": 2e6,
+            "cache_read_tokens": 1e6,
+            "output_tokens": 1e6,
+            "timestamp": "2026-05-10T12:00:00Z",
+        },
+        {
+            "model": "deepseek/deepseek-reasoner",
+            "task_id": "b",
+            "input_tokens": 1e6,
+            "output_tokens": 1e6,
+            "cost_usd": 0.5,
+            "timestamp": "2026-08-01T12:00:00Z",
+        },
+    )
+    priced = attach_prices(frame, sources, today=TODAY)
+    assert (picked(priced, 0)["input_mtok"], picked(priced, 0)["output_mtok"]) == pytest.approx((0.14, 0.28))
+    assert np.isnan(picked(priced, 1)["input_mtok"]) and np.isnan(picked(priced, 1)["output_mtok"])
+    assert picked(priced, 2)[["input_mtok", "cache_read_mtok", "output_mtok"]].tolist() == pytest.approx(
+        [0.14, 0.0028, 0.28]
+    )
+    assert set(priced.unpriced) == {"deepseek/deepseek-chat", "deepseek/deepseek-reasoner"}
+    assert priced.unpriced["deepseek/deepseek-chat"].startswith(
+        "retired by the provider from 2026-07-24T15:59Z: no price for a row dated then"
+    )
+    bills = price_rows(priced.rows, priced.table)
+    # Never $0: the retired row without a cost is unpriced; the one with its own cost keeps it.
+    assert bills["cost_basis"].tolist() == ["priced", "unpriced", "priced", "observed"]
+    assert bills["cost"].iloc[0] == pytest.approx(0.14 + 0.28)
+    assert bills["cost"].iloc[2] == pytest.approx(0.14 + 0.0028 + 0.28)
+    assert bills["cost"].iloc[3] == pytest.approx(0.5)
 
 
 # --- the corrections file --------------------------------------------------------------------------
@@ -377,6 +446,7 @@ def test_a_window_may_sit_over_an_all_day_price_but_two_windows_may_not_overlap(
         ("2025-09-29,,,,-1,0.42", "Input should be greater than or equal to 0"),
         ("2025-09-29,,,,inf,0.42", "Input should be a finite number"),
         ("2025-09-05T16:00,,,,0.28,0.42", "an instant needs its UTC offset (e.g. 2025-09-05T16:00Z)"),
+        ("2025-09-29,,,,,0.42", "input_mtok and output_mtok are required (empty only on a retired row)"),
     ],
 )
 def test_bad_correction_values_are_refused(values, message):

@@ -18,9 +18,9 @@ ATTEMPTS_CSV = b"""model,task_id,success,input_tokens,output_tokens,reasoning_to
 gpt-4o,t1,true,1000,200,
 gpt-4o,t2,false,1000,200,
 gpt-4o,t3,true,1000,200,
-deepseek-reasoner,t1,true,1000,800,600
-deepseek-reasoner,t2,false,1000,800,600
-deepseek-reasoner,t3,false,1000,800,600
+deepseek-v4-flash,t1,true,1000,800,600
+deepseek-v4-flash,t2,false,1000,800,600
+deepseek-v4-flash,t3,false,1000,800,600
 """
 
 
@@ -168,7 +168,7 @@ def test_time_estimated_from_ttft_and_decode_speed_where_latency_is_missing(app:
     at.number_input(key="ttft_s").set_value(2.0)
     at.run()
     no_errors(at)
-    row = summary_table(at).set_index("model").loc["deepseek-reasoner"]
+    row = summary_table(at).set_index("model").loc["deepseek-v4-flash"]
     # 2 s + 800 output tokens / 50 tokens/s = 18 s an attempt; 1 success in 3: 54 s per solved task.
     assert row["seconds_per_attempt"] == pytest.approx(18.0)
     assert row["seconds_per_success"] == pytest.approx(54.0)

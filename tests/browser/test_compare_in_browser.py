@@ -38,12 +38,12 @@ def test_load_upload_and_see_table(server: str, page, tmp_path: Path) -> None:
     assert "cheaper per token" in headline
     assert "than claude-sonnet-4-0" in headline  # the best success rate is the default baseline
     shortlist = page.locator("[data-testid='stTable']").first.inner_text()
-    assert "deepseek-reasoner" in shortlist and "gpt-4.1" in shortlist
+    assert "deepseek-v4-flash" in shortlist and "gpt-4.1" in shortlist
     # The charts are built only when opened; the frontier models are labelled.
     assert page.locator(".js-plotly-plot").count() == 0
     page.get_by_text("Charts: success against cost per solved task", exact=False).click()
     wait_idle(page)
     page.locator(".js-plotly-plot .annotation-text").first.wait_for()
     chart_text = page.locator(".js-plotly-plot").first.text_content()
-    assert "deepseek-reasoner" in chart_text or "gpt-4.1" in chart_text
+    assert "deepseek-v4-flash" in chart_text or "gpt-4.1" in chart_text
     page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)

@@ -40,7 +40,7 @@ def test_whatif_my_upload_then_k_2_keeps_every_multiplier(server: str, page) -> 
     headline = page.locator("h3").first.inner_text()
     # Before the fix every multiplier jumped to 0.00 here and the headline read "... is cheapest: $0".
     assert "$0 " not in headline and "$0.00 " not in headline
-    assert headline.startswith("Under this scenario deepseek-reasoner is cheapest: $0.0219")
+    assert headline.startswith("Under this scenario deepseek-v4-flash is cheapest: $0.00776")
     for label in ("Input price ×", "Output price ×"):
         assert page.get_by_label(label, exact=True).input_value() == "1.00"
     assert "max_attempts" in page.url and "price" not in page.url.split("scenario=")[1].replace("price_source", "")

@@ -141,6 +141,24 @@ def test_columns_no_row_has_are_summed_as_the_pandas_path_sums_them(
     assert_same(reference.summary, duckdb_path(parquet).summary)
 
 
+def test_a_retired_name_is_unpriced_after_its_retirement_in_the_engine_too(tmp_path: Path) -> None:
+    # DeepSeek retired deepseek-chat on 2026-07-24 15:59 UTC (data/price_corrections.csv).
+    path = tmp_path / "retired.csv"
+    path.write_text(
+        "provider,model,task_id,attempt,success,timestamp,input_tokens,output_tokens,cost_usd\n"
+        "deepseek,deepseek-chat,a,1,true,2026-07-20T10:00:00Z,1000000,1000000,\n"
+        "deepseek,deepseek-chat,b,1,true,2026-08-20T10:00:00Z,1000000,1000000,\n"
+        "deepseek,deepseek-chat,c,1,false,2026-08-21T10:00:00Z,1000000,1000000,0.25\n",
+        encoding="utf-8",
+    )
+    reference = pandas_path(path)
+    assert set(reference.unpriced) == {"deepseek/deepseek-chat"}
+    assert reference.summary.loc[0, "cost_basis"] == "unpriced"  # never $0
+    comparison = duckdb_path(path)
+    assert comparison.unpriced == reference.unpriced
+    assert_same(reference.summary, comparison.summary)
+
+
 def test_chdb_runs_the_same_expressions_as_clickhouse_sql(files: dict[str, Path], reference: Comparison) -> None:
     comparison = chdb_path(files["csv"])
     check_totals(comparison)
