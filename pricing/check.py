@@ -96,6 +96,18 @@ def layer_prices(sources: PriceSources, models: Iterable[tuple[str, str]], day: 
     return pd.DataFrame.from_records(records, columns=LAYER_COLUMNS)
 
 
+def retired_on(sources: PriceSources, models: Iterable[tuple[str, str]], day: date) -> list[tuple[str, str, str]]:
+    """(provider, model, since) of each reference whose name its provider had retired by ``day``:
+    no layer prices it then, whatever the libraries below the retirement still list."""
+    out = []
+    for provider, model in models:
+        candidates, _ = candidates_of(sources, provider, model)
+        found = _price_on(candidates, "correction", day)
+        if found is not None and found.retired:
+            out.append((provider, model, str(found.record["price_from"])))
+    return out
+
+
 def catalog_models(sources: PriceSources) -> list[tuple[str, str]]:
     """genai-prices models that LiteLLM also prices, as references the resolver reads back to both."""
     if sources.litellm is None:

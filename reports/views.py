@@ -154,19 +154,34 @@ def shortlist(
     )
 
 
+def _references(summary: pd.DataFrame) -> list[list[str]]:
+    """Per model, the names its reasons may be keyed by: ``provider/model`` (as the price layers name a
+    reference when the data has a provider), then the model id alone."""
+    ids = summary["model_id"].fillna("").astype(str) if "model_id" in summary.columns else summary["model"].astype(str)
+    providers = (
+        summary["provider"].fillna("").astype(str) if "provider" in summary.columns else pd.Series("", ids.index)
+    )
+    return [[f"{p}/{i}", i] if p else [i] for p, i in zip(providers, ids, strict=True)]
+
+
+def _why(names: list[str], no_price: dict[str, str]) -> str | None:
+    return next((no_price[n] for n in names if n in no_price), None)
+
+
 def unpriced_models(summary: pd.DataFrame, no_price: dict[str, str]) -> pd.DataFrame:
     """The unpriced models (what the page's "Unpriced" figure counts), one row each, with why.
 
-    ``no_price`` is the comparison's model reference -> why no layer prices it.
+    ``no_price`` is the comparison's model reference -> why no layer prices it (or its rows after
+    the provider retired its name).
     """
-    ids = summary["model_id"].fillna("").astype(str) if "model_id" in summary.columns else summary["model"]
-    unpriced = summary["cost_basis"].eq("unpriced")
+    unpriced = summary["cost_basis"].eq("unpriced").to_numpy()
     rows = summary[unpriced]
+    names = [n for n, keep in zip(_references(summary), unpriced, strict=True) if keep]
     out = pd.DataFrame(
         {
             "model": rows["model"].to_numpy(),
-            "model id": ids[unpriced].to_numpy(),
-            "why": [no_price.get(i, "the run reports neither token counts nor a cost") for i in ids[unpriced]],
+            "model id": [n[-1] for n in names],
+            "why": [_why(n, no_price) or "the run reports neither token counts nor a cost" for n in names],
             "attempts": rows["attempts"].to_numpy(),
             "successes": rows["successes"].to_numpy(),
             "price_source": rows["price_source"].to_numpy(),
@@ -176,9 +191,10 @@ def unpriced_models(summary: pd.DataFrame, no_price: dict[str, str]) -> pd.DataF
 
 
 def ranked_without_price(summary: pd.DataFrame, no_price: dict[str, str]) -> list[str]:
-    """Models no price layer knows that are ranked anyway, by the cost their run published."""
-    ids = summary["model_id"].fillna("").astype(str) if "model_id" in summary.columns else summary["model"]
-    return summary.loc[ids.isin(list(no_price)) & summary["cost_basis"].ne("unpriced"), "model"].astype(str).tolist()
+    """Models with rows no price layer prices that are ranked anyway, by the cost their run published."""
+    known = [_why(n, no_price) is not None for n in _references(summary)]
+    keep = pd.Series(known, index=summary.index) & summary["cost_basis"].ne("unpriced")
+    return summary.loc[keep, "model"].astype(str).tolist()
 
 
 def unpriced_advice(summary: pd.DataFrame) -> str:

@@ -344,3 +344,16 @@ def test_sort_orders_rows_and_input_keeps_the_data_order(capsys, mixed: Path):
     assert list(by_model(rows_of_csv(out))) == ["zero-model", "gpt-4o-mini", "mystery-model-xyz"]
     code, out, _ = run(capsys, "--measurements", str(mixed), "--format", "csv", "--sort", "model")
     assert list(by_model(rows_of_csv(out))) == ["gpt-4o-mini", "mystery-model-xyz", "zero-model"]
+
+
+def test_prices_check_names_models_and_retired_names(tmp_path, capsys):
+    path = tmp_path / "models.csv"
+    path.write_text("provider,model,task_id,success\ndeepseek,deepseek-chat,t1,true\n", encoding="utf-8")
+    assert main(["prices", "check", "--measurements", str(path), "--day", "2026-07-01"]) == 0
+    table = capsys.readouterr().out
+    # Our correction (V4 Flash alias) against genai-prices' January-2025 price, named provider/model.
+    assert "deepseek/deepseek-chat correction $0.14 / $0.28" in " ".join(table.split())
+    assert main(["prices", "check", "--measurements", str(path), "--day", "2026-11-25"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("No two price layers disagree by more than 5% for the 1 models checked (2026-11-25).")
+    assert "deepseek/deepseek-chat: retired by the provider from 2026-07-24T15:59Z, no price on 2026-11-25" in out

@@ -23,6 +23,7 @@ from pricing.history import GenaiHistory, ModelHistory
 from pricing.litellm_map import bundled as bundled_litellm
 from pricing.providers import resolve
 from pricing.snapshot import bundled
+from reports.views import unpriced_models
 from tokenomics.compare import CompareOptions, summarise
 from tokenomics.costing import price_rows
 from tokenomics.errors import InputError
@@ -455,3 +456,16 @@ def test_bad_correction_values_are_refused(values, message):
         parse_corrections(data, "c.csv")
     assert message in str(error.value)
     assert np.char.count(str(error.value), "\n") == 0
+
+
+def test_the_unpriced_list_gives_a_retired_name_its_reason(sources):
+    # The data names the provider in its own column: the reason is keyed by provider/model.
+    frame = rows(
+        {"model": "deepseek-chat", "provider": "deepseek", "input_tokens": 1e6, "timestamp": "2026-08-01T12:00:00Z"},
+        {"model": "internal-model", "provider": "acme", "input_tokens": 1e6, "timestamp": "2026-08-01T12:00:00Z"},
+    )
+    comparison = compare_measurements(frame, sources, today=TODAY)
+    listing = unpriced_models(comparison.summary, comparison.unpriced).set_index("model")
+    assert listing.loc["deepseek-chat", "why"].startswith("retired by the provider from 2026-07-24T15:59Z")
+    # Before, a reason keyed by provider/model was missed and the generic one shown.
+    assert listing.loc["internal-model", "why"] == "Unable to find provider provider_id='acme'"

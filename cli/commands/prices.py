@@ -18,7 +18,7 @@ import pandas as pd
 
 from cli.common import parse_date, read_frames
 from pricing.book import default_sources
-from pricing.check import THRESHOLD, catalog_models, disagreements, layer_prices, model_prices
+from pricing.check import THRESHOLD, catalog_models, disagreements, layer_prices, model_prices, retired_on
 from reports.tables import frame_to_json
 from tokenomics.errors import InputError
 
@@ -66,13 +66,19 @@ def run_check(args: argparse.Namespace) -> str:
     found = disagreements(layer_prices(sources, models, day))
     if args.format != "table":
         return _render(found, args.format, "")
+    retired = "".join(
+        f"\n{provider + '/' if provider else ''}{model}: retired by the provider from {since}, no price on {day}"
+        " (a sheet row prices what the calls really reached)"
+        for provider, model, since in retired_on(sources, models, day)
+    )
     if found.empty:
         return (
             f"No two price layers disagree by more than {THRESHOLD:.0%} for the {len(models)} models checked ({day})."
+            + retired
         )
     view = pd.DataFrame(
         {
-            "model": found["provider"].where(found["provider"] != "", "") + found["model"],
+            "model": (found["provider"] + "/").where(found["provider"] != "", "") + found["model"],
             "in use": found["layer"],
             "in/out": [f"${i:g} / ${o:g}" for i, o in zip(found["input_mtok"], found["output_mtok"], strict=True)],
             "as of": found["as_of"],
@@ -88,7 +94,7 @@ def run_check(args: argparse.Namespace) -> str:
         f"{len(found)} disagreement(s) above {THRESHOLD:.0%} among {len(models)} models, prices in force on {day} "
         "(USD per million input / output tokens). The first layer wins; a price sheet row overrides both.\n\n"
     )
-    return head + view.to_string(index=False)
+    return head + view.to_string(index=False) + ("\n" + retired if retired else "")
 
 
 def run_show(args: argparse.Namespace) -> str:
