@@ -4,8 +4,10 @@ Models cover the pricing paths that matter at scale: long-context tiers (gemini-
 claude-sonnet-4-5), a dated price change (o3), DeepSeek's time-of-day prices, cheap and
 expensive flat prices, a model priced from observed costs only, and an unpriced one. Attempts
 are spread over 2025-05 to 2026-10 (some before genai-prices recorded a model: outside the
-history), 5% of rows do not know their call count. Timestamps are typed (microseconds, UTC) in
-Parquet and ISO 8601 text in CSV, as gateways log them.
+history; DeepSeek's two legacy names only until DeepSeek retired them, so their totals stay
+known and their time-of-day prices are checked at scale), 5% of rows do not know their call
+count. Timestamps are typed (microseconds, UTC) in Parquet and ISO 8601 text in CSV, as gateways
+log them.
 
 Rows are written in chunks with pyarrow, so memory stays flat whatever the size:
 
@@ -48,6 +50,9 @@ MODELS = [
 ]
 START = np.datetime64("2025-05-01T00:00:00", "s").astype(np.int64)
 END = np.datetime64("2026-10-31T00:00:00", "s").astype(np.int64)
+RETIRED = np.datetime64("2026-07-24T15:59:00", "s").astype(np.int64)
+LAST = {"deepseek-chat": RETIRED, "deepseek-reasoner": RETIRED}
+"""Names a provider stopped serving before ``END`` (data/price_corrections.csv): no later rows."""
 
 
 def model_chunk(
@@ -66,7 +71,7 @@ def model_chunk(
     reasoning = np.floor(outputs * rng.uniform(0, 0.7, n) * (rng.random(n) < 0.5)).astype(np.int64)
     calls = rng.integers(1, 30, n).astype(float)
     calls[rng.random(n) < 0.05] = np.nan
-    micros = rng.integers(START, END, n) * 1_000_000 + rng.integers(0, 1_000_000, n)
+    micros = rng.integers(START, LAST.get(model, END), n) * 1_000_000 + rng.integers(0, 1_000_000, n)
     if text_times:
         stamps = np.char.add(micros.astype("datetime64[us]").astype(str), "Z").astype(object)
         timestamp = pa.array(stamps, pa.string())
