@@ -469,3 +469,20 @@ def test_the_unpriced_list_gives_a_retired_name_its_reason(sources):
     assert listing.loc["deepseek-chat", "why"].startswith("retired by the provider from 2026-07-24T15:59Z")
     # Before, a reason keyed by provider/model was missed and the generic one shown.
     assert listing.loc["internal-model", "why"] == "Unable to find provider provider_id='acme'"
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ("2026-07-24T15:59Z,,,,true,0.14,", "a retired row has no prices: the name has none from effective_from"),
+        ("2026-07-24T15:59Z,,16:30,00:30,true,,", "a retirement is for all day: leave utc_from and utc_to empty"),
+    ],
+)
+def test_a_retired_row_has_no_price_and_no_window(values, message):
+    header = (
+        "provider,model,effective_from,effective_to,utc_from,utc_to,retired,input_mtok,output_mtok,source,checked_on\n"
+    )
+    data = (header + f"deepseek,deepseek-chat,{values},https://api-docs.deepseek.com/x,2026-11-26\n").encode()
+    with pytest.raises(InputError) as error:
+        parse_corrections(data, "c.csv")
+    assert str(error.value) == f"c.csv, line 2: {message}"
