@@ -70,6 +70,18 @@ def coordinates(rows: ir.Table, epoch_us: Epoch, *, today_day: int, as_of_day: i
     ).drop("_epoch")
 
 
+def _inside(rows: ir.Table, bands: ir.Table) -> list[ir.BooleanValue]:
+    """A row's instant, second of day and prompt per call within a band's ranges."""
+    return [
+        rows.t >= bands.t_from,
+        rows.t < bands.t_to,
+        rows.s >= bands.s_from,
+        rows.s < bands.s_to,
+        rows.ppc > bands.ppc_from,
+        rows.ppc <= bands.ppc_to,
+    ]
+
+
 def attach(rows: ir.Table, bands: ir.Table, *, range_join: bool = False) -> ir.Table:
     """Each row's ``price_id`` (-1: none), ``band_id``, ``outside_history`` and ``cost_basis``.
 
@@ -81,27 +93,11 @@ def attach(rows: ir.Table, bands: ir.Table, *, range_join: bool = False) -> ir.T
     (``engine.backends``), instead of making every band of a model a row and filtering them.
     """
     same = [rows.provider == bands.provider_ref, rows.model == bands.model_ref, rows.known == bands.cell_known]
-    ranges = [
-        rows.t >= bands.t_from,
-        rows.t < bands.t_to,
-        rows.s >= bands.s_from,
-        rows.s < bands.s_to,
-        rows.ppc > bands.ppc_from,
-        rows.ppc <= bands.ppc_to,
-    ]
     if range_join:
-        joined = rows.left_join(bands, same + ranges)
+        joined = rows.left_join(bands, same + _inside(rows, bands))
     else:
         joined = rows.left_join(bands, same)
-        inside = (
-            (joined.t >= joined.t_from)
-            & (joined.t < joined.t_to)
-            & (joined.s >= joined.s_from)
-            & (joined.s < joined.s_to)
-            & (joined.ppc > joined.ppc_from)
-            & (joined.ppc <= joined.ppc_to)
-        )
-        joined = joined.filter(inside | joined.provider_ref.isnull())
+        joined = joined.filter(ibis.and_(*_inside(joined, joined)) | joined.provider_ref.isnull())
     uncovered = (joined.price_id == -1).fill_null(False)
     nearest = uncovered & joined.has_tokens & joined.cost_usd.isnull()
     price_id = ibis.cases((joined.price_id >= 0, joined.price_id), (nearest, joined.nearest_id), else_=-1)

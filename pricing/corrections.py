@@ -101,9 +101,15 @@ class Correction(BaseModel):
             raise ValueError("utc_from and utc_to go together (both or neither)")
         if self.utc_from is not None and self.utc_from == self.utc_to:
             raise ValueError("utc_from and utc_to are equal: leave both empty for all day")
-        prices = (self.input_mtok, self.output_mtok, self.cache_read_mtok, self.cache_write_mtok)
+        prices = (
+            self.input_mtok,
+            self.output_mtok,
+            self.cache_read_mtok,
+            self.cache_write_mtok,
+            self.output_reasoning_mtok,
+        )
         if self.retired:
-            if any(p is not None for p in (*prices, self.output_reasoning_mtok)):
+            if any(p is not None for p in prices):
                 raise ValueError("a retired row has no prices: the name has none from effective_from")
             if self.utc_from is not None:
                 raise ValueError("a retirement is for all day: leave utc_from and utc_to empty")
