@@ -4,6 +4,7 @@ A source hands over one Ibis table whose columns keep the measurement names and 
 column saying how its values are stored:
 
 - ``csv``: text from a CSV file (an empty or blank field is missing, as pandas reads it);
+- ``csv_number``: a CSV number column DuckDB's reader parsed (empty is missing, ``nan`` not a number);
 - ``string``: text from a typed file or a JSON string (an empty string is a value);
 - ``json``: text of a JSON Lines value, with its JSON type in ``<column>__json``;
 - ``integer``, ``number``, ``bool``, ``timestamp``, ``date``: typed values (Parquet, ClickHouse);
@@ -143,6 +144,9 @@ def _number(raw: ir.Table, column: str, kind: str) -> tuple[ir.FloatingValue, ir
             return value, value.notnull()
         present = value.notnull() & ~value.isnan()
         return ibis.ifelse(present, value, ibis.null("float64")), present
+    if kind == "csv_number":  # parsed by DuckDB's reader
+        value = raw[column]
+        return value, value.notnull()
     if kind == "csv":
         # DuckDB's cast skips the whitespace around a number as strip() does, so only a field
         # that is not a number is stripped (a copy of every string), to tell a blank from text.
@@ -171,23 +175,43 @@ def _stamp(raw: ir.Table, column: str, kind: str) -> tuple[ir.TimestampValue, ir
     return parsed, present, present & (text.length() > 10)
 
 
-def _success(raw: ir.Table, kind: str) -> tuple[ir.BooleanValue, ir.BooleanValue, ir.BooleanValue]:
-    """(value, missing, not a yes/no word) of the ``success`` column (text: ``_success_word``)."""
+SUCCESS_CODE = "success__code"
+"""The ``success`` column as one small integer: 1 a yes word, 0 a no word, -1 not a yes/no word, NULL missing."""
+
+
+def _success(raw: ir.Table, kind: str) -> ir.IntegerValue:
+    """``SUCCESS_CODE`` of the ``success`` column (text: by its stripped, lowered ``_success_word``)."""
+    value = raw["success"]
     if kind == "bool":
-        value = raw["success"]
-        return value.fill_null(False), value.isnull(), ibis.literal(False)
+        return ibis.cases((value.isnull(), ibis.null("int8")), (value, 1), else_=0).cast("int8")
     word = raw["_success_word"]
-    missing = word.isnull() if kind == "csv" else raw["success"].isnull()
+    missing = word.isnull() if kind == "csv" else value.isnull()
     # Equalities, not IN: DuckDB turns a long IN list into a join, per row.
     is_true = ibis.or_(*[word == w for w in sorted(TRUE_WORDS)])
     is_false = ibis.or_(*[word == w for w in sorted(FALSE_WORDS)])
-    return is_true.fill_null(False), missing, ~missing & ~(is_true | is_false).fill_null(False)
+    general = ibis.cases((missing, ibis.null("int8")), (is_true, 1), (is_false, 0), else_=-1)
+    # The words as logs write them are settled by one comparison (each is its own stripped,
+    # lowered form); only other spellings pay for the stripping and the word lists.
+    common = [(value == w, 1) for w in ("true", "1")] + [(value == w, 0) for w in ("false", "0")]
+    return ibis.cases(*common, else_=general).cast("int8")
 
 
-def parsed(raw: ir.Table, layout: Layout) -> ir.Table:
+def success_of(p: ir.Table) -> ir.BooleanValue:
+    """Whether each ``parsed`` row succeeded (a missing value is not a success; the checks refuse it)."""
+    return (p[SUCCESS_CODE] == 1).fill_null(False)
+
+
+def has_value(p: ir.Table, column: str) -> ir.BooleanValue:
+    """Whether each ``parsed`` row has a value in ``column`` (stored only where the value cannot tell)."""
+    flag = f"{column}__present"
+    return p[flag] if flag in p.columns else p[column].notnull()
+
+
+def parsed(raw: ir.Table, layout: Layout, keep: tuple[str, ...] = ()) -> ir.Table:
     """Every column parsed once: values, and what the checks need (``<column>__present``, ...).
 
     One projection the checks and the canonical rows both read, so no value is parsed twice.
+    ``keep``: columns of ``raw`` passed on as they are.
     """
     kinds = layout.kinds
     if kinds.get("success", "bool") != "bool":
@@ -202,19 +226,19 @@ def parsed(raw: ir.Table, layout: Layout) -> ir.Table:
             cols[name] = _text(raw, name, kinds[name])
     for col in layout.spec:
         if col.name in kinds and col.kind in ("count", "integer"):
-            value, present = _number(raw, col.name, kinds[col.name])
+            value, has = _number(raw, col.name, kinds[col.name])
             cols[col.name] = value
-            cols[f"{col.name}__present"] = present
+            if kinds[col.name] not in ("csv_number", *NUMBER_KINDS):  # else a NULL value says it
+                cols[f"{col.name}__present"] = has
             if kinds[col.name] in ("bool", "json"):  # else never true: not a column to store
                 cols[f"{col.name}__bool"] = _is_bool(raw, col.name, kinds[col.name])
     if "success" in kinds:
-        value, missing, not_word = _success(raw, kinds["success"])
-        cols["success"], cols["success__missing"], cols["success__not_word"] = value, missing, not_word
+        cols[SUCCESS_CODE] = _success(raw, kinds["success"])
     for name in ("timestamp", "date"):
         if name in kinds:
             stamp, present, has_time = _stamp(raw, name, kinds[name])
             cols[name], cols[f"{name}__present"], cols[f"{name}__time"] = stamp, present, has_time
-    for name in layout.unnamed:
+    for name in (*layout.unnamed, *keep):
         cols[name] = raw[name]
     if layout.row_offset is None:
         return raw.select(_row=raw["_row"].cast("int64"), **cols)
@@ -243,10 +267,10 @@ def numbered(raw: ir.Table, layout: Layout) -> ir.Table:
     return raw.mutate(_row=ibis.row_number().cast("int64") + layout.row_offset)
 
 
-def canonical(p: ir.Table, layout: Layout) -> ir.Table:
-    """The typed rows the pricing needs (``CANONICAL_TYPES``) from ``parsed`` columns."""
+def canonical(p: ir.Table, layout: Layout, extra: Mapping[str, ir.Value] | None = None) -> ir.Table:
+    """The typed rows the pricing needs (``CANONICAL_TYPES``) from ``parsed`` columns, and ``extra``."""
     kinds = layout.kinds
-    values: dict[str, ir.Value] = {"_row": p._row}
+    values: dict[str, ir.Value] = {"_row": p._row, **(extra or {})}
     for name in ("model", "provider", "label", "dataset", "task_id", "editor_model", "token_note"):
         values[name] = p[name] if name in kinds else ibis.null("string")
     for name in (*TOKEN_COLUMNS, "calls", "cost_usd", "latency_s"):
@@ -257,7 +281,7 @@ def canonical(p: ir.Table, layout: Layout) -> ir.Table:
         stamp_col = "date"
     else:
         values["attempts"] = ibis.literal(1, "int64")
-        values["successes"] = p.success.cast("int64")
+        values["successes"] = success_of(p).cast("int64")
         stamp_col = "timestamp"
     if stamp_col in kinds:
         values["ts"] = p[stamp_col].cast(UTC)
@@ -282,7 +306,7 @@ def rules(p: ir.Table, layout: Layout, limits: Limits) -> list[Rule]:
             continue
         kind = kinds[col.name]
         if col.kind in ("count", "integer"):
-            value, present = p[col.name], p[f"{col.name}__present"]
+            value, has = p[col.name], has_value(p, col.name)
             is_bool = p[f"{col.name}__bool"] if kind in ("bool", "json") else ibis.literal(False)
             numbers[col.name] = value
             # Typed storage rules some checks out; the rest are a min or a max where they can be.
@@ -290,14 +314,14 @@ def rules(p: ir.Table, layout: Layout, limits: Limits) -> list[Rule]:
                 out.append(Rule("true/false where a number belongs", col.name, NUMBER, is_bool, col.name))
             if kind not in NUMBER_KINDS:
                 nan = value.isnull() | value.isnan()
-                out.append(Rule("not a number", col.name, NUMBER, present & ~is_bool & nan, col.name))
+                out.append(Rule("not a number", col.name, NUMBER, has & ~is_bool & nan, col.name))
             infinite = (value.max() >= INF) | (value.min() <= -INF)
             out.append(
                 Rule(
                     "not a finite number",
                     col.name,
                     NUMBER,
-                    present & value.isinf(),
+                    has & value.isinf(),
                     col.name,
                     infinite.fill_null(False),
                 )
@@ -309,7 +333,7 @@ def rules(p: ir.Table, layout: Layout, limits: Limits) -> list[Rule]:
                 whole = "a whole number (no fractions)"
                 # A remainder, not a rounding: rounding casts to an integer, which 1e23 overflows.
                 fraction = (value % 1.0) != 0
-                out.append(Rule("not a whole number", col.name, whole, present & fraction, col.name))
+                out.append(Rule("not a whole number", col.name, whole, has & fraction, col.name))
         elif col.kind == "text" and col.name in _required(layout):
             text = p[col.name]
             out.append(Rule("empty value", col.name, f"a {col.name} on every row", text.isnull() | (text == ""), None))
@@ -373,9 +397,9 @@ def late_rules(p: ir.Table, layout: Layout, limits: Limits) -> list[Rule]:
     kinds = layout.kinds
     out: list[Rule] = []
     if layout.shape != "aggregated":
-        out.append(Rule("missing value", "success", YES_NO, p.success__missing, None))
+        out.append(Rule("missing value", "success", YES_NO, p[SUCCESS_CODE].isnull(), None))
         if kinds["success"] != "bool":
-            out.append(Rule("not a yes/no value", "success", YES_NO, p.success__not_word, "success"))
+            out.append(Rule("not a yes/no value", "success", YES_NO, p[SUCCESS_CODE] == -1, "success"))
     stamp_col = "date" if layout.shape == "aggregated" else "timestamp"
     if stamp_col in kinds:
         parsed_stamp, present = p[stamp_col], p[f"{stamp_col}__present"]
@@ -398,6 +422,32 @@ def duplicate_keys(p: ir.Table, layout: Layout) -> list[tuple[str, ir.Value]] | 
     if any(n not in kinds for n in names):
         return None
     return [(name, p[name]) for name in names]
+
+
+ATTEMPT_BITS = 52
+"""Attempt numbers up to this one are a bit of a double (``attempt_bit``)."""
+
+
+def attempt_bit(p: ir.Table, layout: Layout) -> ir.IntegerValue | None:
+    """Per row, 2**attempt when the row has the whole key ``duplicate_keys`` tests and an attempt up to
+    ``ATTEMPT_BITS``; -1 when the attempt is larger; NULL when the key is incomplete. None: no such key.
+
+    Within one (label or model, task), the attempts are distinct exactly when the sum of their bits
+    equals their bitwise OR: a repeat carries into a higher bit or beyond, so a duplicate test can
+    ride on the per-group sums instead of grouping every attempt (``engine.stream``). Bits are
+    summed as doubles: exact below 2**53, and a sum that reaches it is above any OR of such bits.
+    Attempts are whole and non-negative here (the checks run first).
+    """
+    if layout.shape == "aggregated":
+        return None
+    keys = duplicate_keys(p, layout)
+    if keys is None:
+        return None
+    complete = ibis.and_(*[value.notnull() for _, value in keys])
+    attempt = p.attempt
+    bit = (ibis.literal(2.0) ** ibis.least(attempt, ATTEMPT_BITS)).cast("int64")
+    small = ibis.ifelse(attempt <= ATTEMPT_BITS, bit, ibis.literal(-1, "int64"))
+    return ibis.ifelse(complete, small, ibis.null("int64"))
 
 
 def _required(layout: Layout) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ All arithmetic is in doubles, like the pandas path.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import ibis
 import ibis.expr.types as ir
@@ -134,12 +134,19 @@ FINE_KEYS = ("dataset", "label", "task_id", "model", "provider", "price_id", "ba
 """The one grouping of the rows: every row of a group has the same unit prices and basis."""
 
 
-def fine_sums(t: ir.Table, absent: frozenset[str] = frozenset(), *, one_attempt_per_row: bool = False) -> ir.Table:
+def fine_sums(
+    t: ir.Table,
+    absent: frozenset[str] = frozenset(),
+    *,
+    one_attempt_per_row: bool = False,
+    extra: Mapping[str, ir.Value] | None = None,
+) -> ir.Table:
     """The rows summed per ``FINE_KEYS``: what their cost, and every other sum, is made of.
 
     ``absent`` names the columns no source has (NULL on every row; a missing ``label`` is the
     model): their sums are constants, set once per group instead of summed per row, and a missing
     ``label`` or ``dataset`` is not grouped on. ``one_attempt_per_row``: every row is one attempt.
+    ``extra``: more aggregates of ``t``, kept after ``FINE_SUMS``.
     """
 
     def count(condition: ir.BooleanValue) -> ir.IntegerValue:
@@ -155,6 +162,7 @@ def fine_sums(t: ir.Table, absent: frozenset[str] = frozenset(), *, one_attempt_
         **{c: t[c].sum() for c in TOKEN_COLUMNS if has(c)},
         "first_row": t._row.min(),
         "last_row": t._row.max(),
+        **(extra or {}),
     }
     if not one_attempt_per_row:
         aggs["attempts"] = t.attempts.sum()
@@ -200,7 +208,7 @@ def fine_sums(t: ir.Table, absent: frozenset[str] = frozenset(), *, one_attempt_
         task_missing=ibis.ifelse(g.task_id.isnull(), g.rows, 0).cast("int64"),
         **{name: value for name, value in constants.items() if name not in g.columns},
     )
-    return g.select(*FINE_KEYS, *FINE_SUMS)
+    return g.select(*FINE_KEYS, *FINE_SUMS, *(extra or {}))
 
 
 FINE_SUMS = (

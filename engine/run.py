@@ -24,10 +24,10 @@ from engine.backends import Backend, ClickHouseDialect, DuckDBBackend
 from engine.clickhouse import HttpRunner, check_name, describe, parse_source
 from engine.files import open_file
 from engine.mappings import MAPPERS, MappingOptions, results_frame
-from engine.parse import Layout, canonical, padded_columns, parsed, stored_in_order
+from engine.parse import CANONICAL_TYPES, Layout, attempt_bit, canonical, padded_columns, parsed, stored_in_order
 from engine.relations import attach, coordinates, data_note, fine_sums, pair_sums, price_groups, task_sums
-from engine.validate import Where, check, explained
-from inputs.limits import current
+from engine.validate import Checked, Where, explained, first_checks, last_checks, may_repeat, repeat_sums
+from inputs.limits import Limits, current
 from pricing.book import PriceSources
 from pricing.cells import compile_cells
 from pricing.comparison import Comparison, Priced, summarise_priced
@@ -54,6 +54,9 @@ class Part:
     layout: Layout
     where: Where
     notes: tuple[str, ...] = ()
+    text: Callable[[], Part] | None = None
+    """The same source read as text (``engine.files.open_file``'s ``typed``): read again when a
+    check fails, or the typed read refuses a value, for the pandas reader's message."""
 
 
 def _silent(step: str, done: float) -> None:
@@ -70,6 +73,31 @@ def _unpadded(backend: Backend, part: Part) -> Part:
     return replace(part, layout=replace(part.layout, unpadded=clean))
 
 
+def _first_checks(backend: Backend, part: Part, i: int, limits: Limits) -> Checked:
+    """``validate.first_checks`` on the parsed rows of ``part`` (text stored once, in file order)."""
+    part = _unpadded(backend, part)
+    rows = parsed(part.raw, part.layout)
+    if part.layout.row_offset is not None:
+        # Text is parsed once, and numbered in file order (a sequential step): later queries
+        # read the parsed rows instead of parsing the file again.
+        stored = explained(part.where, partial(backend.materialize, f"tk_parsed_{i}", rows))
+        rows = stored_in_order(stored, part.layout)
+    return first_checks(backend, part.raw, rows, part.layout, limits, part.where)
+
+
+def _last_checks(backend: Backend, part: Part, checked: Checked, limits: Limits, *, repeats: bool) -> None:
+    """``validate.last_checks``; a failure of a typed read is reported as the text path reports it."""
+    try:
+        last_checks(backend, checked, repeats=repeats)
+    except Exception:
+        if part.text is None:
+            raise
+        text = part.text()
+        again = _first_checks(backend, text, 0, limits)
+        last_checks(backend, again)
+        raise
+
+
 def _uses(pairs: pd.DataFrame, ids: pd.DataFrame) -> pd.DataFrame:
     keys = ["label", "provider", "model", "price_id"]
     uses = pairs.groupby(keys, sort=False, dropna=False).agg(
@@ -82,22 +110,29 @@ def _uses(pairs: pd.DataFrame, ids: pd.DataFrame) -> pd.DataFrame:
     return uses[[*USE_KEYS, "first_row", "last_row"]]
 
 
-def _sums(
+def _fine(
     backend: Backend,
     rows: ir.Table,
     bands: ir.Table,
     epoch_day: tuple[int, int | None],
     name: str,
     layouts: Sequence[Layout],
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The per-(dataset, label, model, provider, price, basis) and per-(dataset, label, task) sums."""
+) -> ir.Table:
+    """``relations.fine_sums`` of ``rows`` priced at ``epoch_day`` (today, as of), stored as ``name``.
+
+    Rows with an attempt bit (``_bit``) also give ``validate.REPEAT_SUMS``.
+    """
     today_day, as_of_day = epoch_day
     placed = coordinates(rows, backend.epoch_us, today_day=today_day, as_of_day=as_of_day)
-    absent = frozenset(c for c in rows.columns if not any(lay.has(c) for lay in layouts))
+    absent = frozenset(c for c in CANONICAL_TYPES if not any(lay.has(c) for lay in layouts))
     single = all(lay.shape != "aggregated" for lay in layouts)
-    fine = backend.materialize(
-        name, fine_sums(attach(placed, bands, range_join=backend.range_join), absent, one_attempt_per_row=single)
-    )
+    attached = attach(placed, bands, range_join=backend.range_join)
+    extra = repeat_sums(attached) if "_bit" in rows.columns else None
+    return backend.materialize(name, fine_sums(attached, absent, one_attempt_per_row=single, extra=extra))
+
+
+def _sums(backend: Backend, fine: ir.Table, bands: ir.Table) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The per-(dataset, label, model, provider, price, basis) and per-(dataset, label, task) sums."""
     groups = price_groups(fine, bands)
     return backend.execute(pair_sums(groups)), backend.execute(task_sums(groups))
 
@@ -147,30 +182,37 @@ def price_parts(
     order the rows first name them (datasets are never pooled)."""
     limits = current()
     today = today or datetime.now(tz=UTC).date()
-    references: set[tuple[str, str]] = set()
-    each = []
+    checked: list[tuple[Part, Checked]] = []
     for i, part in enumerate(parts):
         progress(f"reading and checking {part.where.name}", i / (len(parts) + 2))
-        part = _unpadded(backend, part)
-        rows = parsed(part.raw, part.layout)
-        if part.layout.row_offset is not None:
-            # Text is parsed once, and numbered in file order (a sequential step): later queries
-            # read the parsed rows instead of parsing the file again.
-            rows = stored_in_order(
-                explained(part.where, partial(backend.materialize, f"tk_parsed_{i}", rows)), part.layout
-            )
-        references.update(check(backend, part.raw, rows, part.layout, limits, part.where))
-        each.append(canonical(rows, part.layout))
+        try:
+            one = _first_checks(backend, part, i, limits)
+        except Exception:
+            if part.text is None:
+                raise
+            part = part.text()
+            one = _first_checks(backend, part, i, limits)
+        checked.append((part, one))
     progress("pricing every row", len(parts) / (len(parts) + 2))
-    cells = compile_cells(sorted(references), sources, custom)
+    cells = compile_cells(sorted({ref for _, one in checked for ref in one.references}), sources, custom)
     bands = backend.relation("tk_price_bands", cells.bands)
+    # One source's attempts are tested for repeats on the sums' attempt bits, not by grouping every
+    # attempt (a tenth of a large log's time); several sources, each apart, by the exact test.
+    bit = attempt_bit(checked[0][1].parsed, checked[0][1].layout) if len(checked) == 1 else None
+    each = [canonical(one.parsed, one.layout, {"_bit": bit} if bit is not None else None) for _, one in checked]
     rows = ibis.union(*each) if len(each) > 1 else each[0]
     today_day = (today - EPOCH).days
     as_of_day = (as_of - EPOCH).days if as_of is not None else None
-    layouts = [p.layout for p in parts]
-    pairs, tasks = _sums(backend, rows, bands, (today_day, as_of_day), "tk_fine", layouts)
+    layouts = [one.layout for _, one in checked]
+    fine = _fine(backend, rows, bands, (today_day, as_of_day), "tk_fine", layouts)
+    repeats = bit is None or may_repeat(backend, fine)
+    for part, one in checked:
+        _last_checks(backend, part, one, limits, repeats=repeats)
+    pairs, tasks = _sums(backend, fine, bands)
     labels = _labels(backend, rows, layouts)
-    own = _sums(backend, rows, bands, (today_day, None), "tk_fine_own", layouts) if as_of is not None else None
+    own = None
+    if as_of is not None:
+        own = _sums(backend, _fine(backend, rows, bands, (today_day, None), "tk_fine_own", layouts), bands)
     progress("summing per model and task", (len(parts) + 1) / (len(parts) + 2))
     out = []
     for dataset in _datasets(pairs):
@@ -213,6 +255,13 @@ def _dataset_sums(pairs: pd.DataFrame, tasks: pd.DataFrame, labels: pd.DataFrame
     return Sums(own_pairs, own_tasks, by_label, TOKEN_COLUMNS, has_latency=True).ordered()
 
 
+def _file_part(backend: DuckDBBackend, path: str | Path, index: int, *, typed: bool = True) -> Part:
+    f = open_file(backend, path, index, typed=typed)
+    where = Where(f.name, f.line, f.line_word, json_values=f.fmt == "jsonl", explain=f.explain, empty=f.empty)
+    text = partial(_file_part, backend, path, index, typed=False) if f.typed else None
+    return Part(backend.table(f.view), f.layout, where, f.notes, text)
+
+
 def price_files(
     paths: Sequence[str | Path],
     sources: PriceSources,
@@ -227,16 +276,7 @@ def price_files(
     ``Priced`` per dataset, and the notes on the files (ignored columns), like ``read_measurements``."""
     backend = DuckDBBackend(memory_limit=memory_limit or os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY)
     try:
-        files = [open_file(backend, path, i) for i, path in enumerate(paths)]
-        parts = [
-            Part(
-                backend.table(f.view),
-                f.layout,
-                Where(f.name, f.line, f.line_word, json_values=f.fmt == "jsonl", explain=f.explain, empty=f.empty),
-                f.notes,
-            )
-            for f in files
-        ]
+        parts = [_file_part(backend, path, i) for i, path in enumerate(paths)]
         notes = [note for part in parts for note in part.notes]
         priced = price_parts(backend, parts, sources, custom, as_of=as_of, today=today, progress=progress)
         return priced, notes

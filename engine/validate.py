@@ -162,11 +162,23 @@ def explained(where: Where, step: Callable[[], T]) -> T:
         raise error from None
 
 
-def check(
-    backend: Backend, raw: ir.Table, p: ir.Table, layout: Layout, limits: Limits, where: Where
-) -> list[tuple[str, str]]:
-    """Raise the pandas reader's error for the first check the rows fail, in its order; else return
-    the distinct (provider, model) references (provider '' when none), found in the same scan.
+@dataclass(frozen=True)
+class Checked:
+    """A source that passed the checks made before duplicates (``first_checks``)."""
+
+    raw: ir.Table
+    parsed: ir.Table
+    layout: Layout
+    where: Where
+    references: list[tuple[str, str]]
+    """The distinct (provider, model) references (provider '' when none)."""
+    late: Rule | None
+    """The first check made after duplicates that some row fails."""
+
+
+def first_checks(backend: Backend, raw: ir.Table, p: ir.Table, layout: Layout, limits: Limits, where: Where) -> Checked:
+    """Raise the pandas reader's error for the first check before duplicates the rows fail, in its
+    order; else what ``last_checks`` needs, with the references found in the same scan.
 
     ``p`` is ``engine.parse.parsed(raw, layout)`` (computed once by the caller); ``raw`` is read
     only to quote a bad value as the file has it.
@@ -184,9 +196,57 @@ def check(
     failed = [i for i in range(len(checks)) if bool(flags[f"r{i}"].fillna(False).any())]
     if failed and failed[0] < len(early):
         raise _locate(backend, raw, p, layout, checks[failed[0]], where)
-    _duplicates(backend, p, layout, where)
-    if failed:
-        raise _locate(backend, raw, p, layout, checks[failed[0]], where)
-    return sorted(
+    references = sorted(
         (str(p), str(m)) for p, m in zip(flags["_provider"], flags["_model"], strict=True) if isinstance(m, str)
     )
+    return Checked(raw, p, layout, where, references, checks[failed[0]] if failed else None)
+
+
+def last_checks(backend: Backend, checked: Checked, *, repeats: bool = True) -> None:
+    """Raise the error for a repeated attempt or run, else for the first later check that fails.
+
+    ``repeats``: whether an attempt may be repeated (False when the sums said no: ``may_repeat``).
+    """
+    if repeats:
+        _duplicates(backend, checked.parsed, checked.layout, checked.where)
+    if checked.late is not None:
+        raise _locate(backend, checked.raw, checked.parsed, checked.layout, checked.late, checked.where)
+
+
+def check(
+    backend: Backend, raw: ir.Table, p: ir.Table, layout: Layout, limits: Limits, where: Where
+) -> list[tuple[str, str]]:
+    """Raise the pandas reader's error for the first check the rows fail, in its order; else return
+    the distinct (provider, model) references (provider '' when none)."""
+    checked = first_checks(backend, raw, p, layout, limits, where)
+    last_checks(backend, checked)
+    return checked.references
+
+
+REPEAT_SUMS = ("attempt_sum", "attempt_or", "attempt_wide")
+"""Per group of rows: the sum (a double) and the bitwise OR of their attempt bits
+(``engine.parse.attempt_bit``), and how many attempts were too large for a bit."""
+
+
+def repeat_sums(t: ir.Table) -> dict[str, ir.Value]:
+    """``REPEAT_SUMS`` as aggregates of rows with an ``_bit`` column (``relations.fine_sums``'s ``extra``)."""
+    small = t._bit >= 0
+    return {
+        "attempt_sum": ibis.ifelse(small, t._bit.cast("float64"), 0.0).sum(),
+        "attempt_or": ibis.ifelse(small, t._bit, 0).bit_or(),
+        "attempt_wide": ibis.ifelse(t._bit < 0, 1, 0).sum(),
+    }
+
+
+def may_repeat(backend: Backend, groups: ir.Table) -> bool:
+    """Whether some (label, task) of ``groups`` (with ``REPEAT_SUMS``) may repeat an attempt.
+
+    False is exact: every attempt had a bit, and per (label, task) the bits' sum equals their OR.
+    True only says the exact test (``last_checks``) must look.
+    """
+    keyed = groups.filter(groups.task_id.notnull())
+    per_task = keyed.group_by(["label", "task_id"]).aggregate(
+        total=keyed.attempt_sum.sum(), bits=keyed.attempt_or.bit_or(), wide=keyed.attempt_wide.sum()
+    )
+    suspect = per_task.filter((per_task.wide > 0) | (per_task.total > per_task.bits.cast("float64")))
+    return not backend.execute(suspect.limit(1)).empty

@@ -163,7 +163,8 @@ def tier_bands(table: pd.DataFrame) -> pd.DataFrame:
                 band[key] = np.nan if value is None else float(value)
             records.append(band)
     frame = pd.DataFrame.from_records(records, columns=TIER_COLUMNS)
-    return frame.astype({"tier_price_id": "int64"})
+    # Typed even when empty (no reference has a price): an engine cannot store untyped columns.
+    return frame.astype({"tier_price_id": "int64", **dict.fromkeys(TIER_COLUMNS[1:], "float64")})
 
 
 def compile_cells(
