@@ -26,7 +26,17 @@ from engine.files import open_file
 from engine.mappings import MAPPERS, MappingOptions, results_frame
 from engine.parse import CANONICAL_TYPES, Layout, attempt_bit, canonical, padded_columns, parsed, stored_in_order
 from engine.relations import attach, coordinates, data_note, fine_sums, pair_sums, price_groups, task_sums
-from engine.validate import Checked, Where, explained, first_checks, last_checks, may_repeat, repeat_sums
+from engine.validate import (
+    Checked,
+    Where,
+    broken,
+    explained,
+    first_checks,
+    last_checks,
+    may_repeat,
+    references_of,
+    repeat_sums,
+)
 from inputs.limits import Limits, current
 from pricing.book import PriceSources
 from pricing.cells import compile_cells
@@ -73,8 +83,18 @@ def _unpadded(backend: Backend, part: Part) -> Part:
     return replace(part, layout=replace(part.layout, unpadded=clean))
 
 
-def _first_checks(backend: Backend, part: Part, i: int, limits: Limits) -> Checked:
-    """``validate.first_checks`` on the parsed rows of ``part`` (text stored once, in file order)."""
+@dataclass(frozen=True)
+class Prepared:
+    """A source's parsed rows (text stored once, in file order) and their model references."""
+
+    part: Part
+    parsed: ir.Table
+    references: list[tuple[str, str]]
+    checked: Checked | None
+    """``validate.first_checks``' outcome; None while the checks ride on the sums (``_rows``)."""
+
+
+def _parsed(backend: Backend, part: Part, i: int) -> tuple[Part, ir.Table]:
     part = _unpadded(backend, part)
     rows = parsed(part.raw, part.layout)
     if part.layout.row_offset is not None:
@@ -82,19 +102,66 @@ def _first_checks(backend: Backend, part: Part, i: int, limits: Limits) -> Check
         # read the parsed rows instead of parsing the file again.
         stored = explained(part.where, partial(backend.materialize, f"tk_parsed_{i}", rows))
         rows = stored_in_order(stored, part.layout)
-    return first_checks(backend, part.raw, rows, part.layout, limits, part.where)
+    return part, rows
 
 
-def _last_checks(backend: Backend, part: Part, checked: Checked, limits: Limits, *, repeats: bool) -> None:
+def _prepared(backend: Backend, part: Part, i: int, limits: Limits) -> Prepared:
+    """``part`` parsed, with its references. Per-attempt rows are checked in the sums' own scan (a
+    flag per row, ``validate.broken``); aggregated runs first (their attempt counts become integers)."""
+    part, rows = _parsed(backend, part, i)
+    if part.layout.shape == "aggregated":
+        checked = first_checks(backend, part.raw, rows, part.layout, limits, part.where)
+        return Prepared(part, rows, checked.references, checked)
+    return Prepared(part, rows, references_of(backend, rows, part.layout, part.where), None)
+
+
+def _first_checked(backend: Backend, one: Prepared, i: int, limits: Limits) -> Prepared:
+    """``one`` with ``validate.first_checks`` made (a typed read's failure is the text path's message)."""
+    if one.checked is not None:
+        return one
+    try:
+        checked = first_checks(backend, one.part.raw, one.parsed, one.part.layout, limits, one.part.where)
+        return replace(one, checked=checked)
+    except Exception:
+        if one.part.text is None:
+            raise
+        text, rows = _parsed(backend, one.part.text(), i)
+        checked = first_checks(backend, text.raw, rows, text.layout, limits, text.where)
+        return Prepared(text, rows, checked.references, checked)
+
+
+def _rows(prepared: Sequence[Prepared], limits: Limits) -> ir.Table:
+    """The canonical rows of every source, with a flag for rows that fail a check (``_bad``) where
+    no check was made yet, and one source's attempt bits (``_bit``).
+
+    One source's attempts are tested for repeats on the sums' attempt bits, not by grouping every
+    attempt (a tenth of a large log's time); several sources, each apart, by the exact test.
+    """
+    flagged = any(one.checked is None for one in prepared)
+    each = []
+    for one in prepared:
+        extra: dict[str, ir.Value] = {}
+        if flagged:
+            unchecked = one.checked is None
+            extra["_bad"] = broken(one.parsed, one.part.layout, limits) if unchecked else ibis.literal(False)
+        bit = attempt_bit(one.parsed, one.part.layout) if len(prepared) == 1 else None
+        if bit is not None:
+            extra["_bit"] = bit
+        each.append(canonical(one.parsed, one.part.layout, extra))
+    return ibis.union(*each) if len(each) > 1 else each[0]
+
+
+def _last_checks(backend: Backend, one: Prepared, limits: Limits, *, repeats: bool) -> None:
     """``validate.last_checks``; a failure of a typed read is reported as the text path reports it."""
+    part = one.part
+    checked = one.checked or Checked(part.raw, one.parsed, part.layout, part.where, one.references, None)
     try:
         last_checks(backend, checked, repeats=repeats)
     except Exception:
         if part.text is None:
             raise
-        text = part.text()
-        again = _first_checks(backend, text, 0, limits)
-        last_checks(backend, again)
+        text, rows = _parsed(backend, part.text(), 0)
+        last_checks(backend, first_checks(backend, text.raw, rows, text.layout, limits, text.where))
         raise
 
 
@@ -117,17 +184,24 @@ def _fine(
     epoch_day: tuple[int, int | None],
     name: str,
     layouts: Sequence[Layout],
+    *,
+    checks: bool = False,
 ) -> ir.Table:
     """``relations.fine_sums`` of ``rows`` priced at ``epoch_day`` (today, as of), stored as ``name``.
 
-    Rows with an attempt bit (``_bit``) also give ``validate.REPEAT_SUMS``.
+    ``checks``: also whether a group has a row that fails a check (``_bad``, from the rows' flag) and,
+    from rows with an attempt bit (``_bit``), ``validate.REPEAT_SUMS``.
     """
     today_day, as_of_day = epoch_day
     placed = coordinates(rows, backend.epoch_us, today_day=today_day, as_of_day=as_of_day)
     absent = frozenset(c for c in CANONICAL_TYPES if not any(lay.has(c) for lay in layouts))
     single = all(lay.shape != "aggregated" for lay in layouts)
     attached = attach(placed, bands, range_join=backend.range_join)
-    extra = repeat_sums(attached) if "_bit" in rows.columns else None
+    extra: dict[str, ir.Value] = {}
+    if checks and "_bad" in rows.columns:
+        extra["_bad"] = attached._bad.any()
+    if checks and "_bit" in rows.columns:
+        extra.update(repeat_sums(attached))
     return backend.materialize(name, fine_sums(attached, absent, one_attempt_per_row=single, extra=extra))
 
 
@@ -182,32 +256,29 @@ def price_parts(
     order the rows first name them (datasets are never pooled)."""
     limits = current()
     today = today or datetime.now(tz=UTC).date()
-    checked: list[tuple[Part, Checked]] = []
+    prepared: list[Prepared] = []
     for i, part in enumerate(parts):
         progress(f"reading and checking {part.where.name}", i / (len(parts) + 2))
         try:
-            one = _first_checks(backend, part, i, limits)
+            prepared.append(_prepared(backend, part, i, limits))
         except Exception:
             if part.text is None:
                 raise
-            part = part.text()
-            one = _first_checks(backend, part, i, limits)
-        checked.append((part, one))
+            prepared.append(_prepared(backend, part.text(), i, limits))
     progress("pricing every row", len(parts) / (len(parts) + 2))
-    cells = compile_cells(sorted({ref for _, one in checked for ref in one.references}), sources, custom)
+    cells = compile_cells(sorted({ref for one in prepared for ref in one.references}), sources, custom)
     bands = backend.relation("tk_price_bands", cells.bands)
-    # One source's attempts are tested for repeats on the sums' attempt bits, not by grouping every
-    # attempt (a tenth of a large log's time); several sources, each apart, by the exact test.
-    bit = attempt_bit(checked[0][1].parsed, checked[0][1].layout) if len(checked) == 1 else None
-    each = [canonical(one.parsed, one.layout, {"_bit": bit} if bit is not None else None) for _, one in checked]
-    rows = ibis.union(*each) if len(each) > 1 else each[0]
+    rows = _rows(prepared, limits)
     today_day = (today - EPOCH).days
     as_of_day = (as_of - EPOCH).days if as_of is not None else None
-    layouts = [one.layout for _, one in checked]
-    fine = _fine(backend, rows, bands, (today_day, as_of_day), "tk_fine", layouts)
-    repeats = bit is None or may_repeat(backend, fine)
-    for part, one in checked:
-        _last_checks(backend, part, one, limits, repeats=repeats)
+    layouts = [one.part.layout for one in prepared]
+    fine = _fine(backend, rows, bands, (today_day, as_of_day), "tk_fine", layouts, checks=True)
+    if "_bad" in fine.columns and bool(backend.execute(fine.aggregate(bad=fine._bad.any()))["bad"].iloc[0]):
+        # Some row fails a check: which one, and where, in the reader's order.
+        prepared = [_first_checked(backend, one, i, limits) for i, one in enumerate(prepared)]
+    repeats = "_bit" not in rows.columns or may_repeat(backend, fine)
+    for one in prepared:
+        _last_checks(backend, one, limits, repeats=repeats)
     pairs, tasks = _sums(backend, fine, bands)
     labels = _labels(backend, rows, layouts)
     own = None

@@ -202,6 +202,23 @@ def first_checks(backend: Backend, raw: ir.Table, p: ir.Table, layout: Layout, l
     return Checked(raw, p, layout, where, references, checks[failed[0]] if failed else None)
 
 
+def references_of(backend: Backend, p: ir.Table, layout: Layout, where: Where) -> list[tuple[str, str]]:
+    """The distinct (provider, model) references of the ``parsed`` rows (provider '' when none), or
+    the error for a source without rows: ``first_checks``' scan without the checks."""
+    provider = p.provider.fill_null("") if "provider" in layout.kinds else ibis.literal("")
+    found = explained(where, lambda: backend.execute(p.select(_provider=provider, _model=p.model).distinct()))
+    if found.empty:
+        raise InputError(where.empty[0], file=where.name, expected=where.empty[1])
+    pairs = zip(found["_provider"], found["_model"], strict=True)
+    return sorted((str(p), str(m)) for p, m in pairs if isinstance(m, str))
+
+
+def broken(p: ir.Table, layout: Layout, limits: Limits) -> ir.BooleanColumn:
+    """Per ``parsed`` row, whether it fails any check: one flag the sums carry (``first_checks``
+    finds which check and row only when some row does)."""
+    return ibis.or_(*[_per_row(p, rule.bad) for rule in [*rules(p, layout, limits), *late_rules(p, layout, limits)]])
+
+
 def last_checks(backend: Backend, checked: Checked, *, repeats: bool = True) -> None:
     """Raise the error for a repeated attempt or run, else for the first later check that fails.
 
