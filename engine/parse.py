@@ -276,8 +276,10 @@ def canonical(p: ir.Table, layout: Layout, extra: Mapping[str, ir.Value] | None 
     for name in (*TOKEN_COLUMNS, "calls", "cost_usd", "latency_s"):
         values[name] = p[name] if name in kinds else ibis.null("float64")
     if layout.shape == "aggregated":
-        values["attempts"] = p.attempts.cast("int64")
-        values["successes"] = p.successes.cast("int64")
+        # try_cast: the checks run on the sums' own scan, so a count no check has refused yet
+        # (1e30, NaN) must not stop the query before they say which row has it.
+        values["attempts"] = p.attempts.try_cast("int64")
+        values["successes"] = p.successes.try_cast("int64")
         stamp_col = "date"
     else:
         values["attempts"] = ibis.literal(1, "int64")

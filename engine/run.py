@@ -90,8 +90,6 @@ class Prepared:
     part: Part
     parsed: ir.Table
     references: list[tuple[str, str]]
-    checked: Checked | None
-    """``validate.first_checks``' outcome; None while the checks ride on the sums (``_rows``)."""
 
 
 def _parsed(backend: Backend, part: Part, i: int) -> tuple[Part, ir.Table]:
@@ -105,64 +103,56 @@ def _parsed(backend: Backend, part: Part, i: int) -> tuple[Part, ir.Table]:
     return part, rows
 
 
-def _prepared(backend: Backend, part: Part, i: int, limits: Limits) -> Prepared:
-    """``part`` parsed, with its references. Per-attempt rows are checked in the sums' own scan (a
-    flag per row, ``validate.broken``); aggregated runs first (their attempt counts become integers)."""
-    part, rows = _parsed(backend, part, i)
-    if part.layout.shape == "aggregated":
-        checked = first_checks(backend, part.raw, rows, part.layout, limits, part.where)
-        return Prepared(part, rows, checked.references, checked)
-    return Prepared(part, rows, references_of(backend, rows, part.layout, part.where), None)
+def _prepared(backend: Backend, part: Part, i: int) -> Prepared:
+    """``part`` parsed, with its references (a typed read it refuses is read again as text).
 
-
-def _first_checked(backend: Backend, one: Prepared, i: int, limits: Limits) -> Prepared:
-    """``one`` with ``validate.first_checks`` made (a typed read's failure is the text path's message)."""
-    if one.checked is not None:
-        return one
+    The checks ride on the pricing scan (a flag per row, ``_rows``); ``_check`` names the failing
+    check and row only when some row fails one.
+    """
     try:
-        checked = first_checks(backend, one.part.raw, one.parsed, one.part.layout, limits, one.part.where)
-        return replace(one, checked=checked)
+        part, rows = _parsed(backend, part, i)
+        return Prepared(part, rows, references_of(backend, rows, part.layout, part.where))
     except Exception:
-        if one.part.text is None:
+        if part.text is None:
             raise
-        text, rows = _parsed(backend, one.part.text(), i)
-        checked = first_checks(backend, text.raw, rows, text.layout, limits, text.where)
-        return Prepared(text, rows, checked.references, checked)
+        part, rows = _parsed(backend, part.text(), i)
+        return Prepared(part, rows, references_of(backend, rows, part.layout, part.where))
+
+
+def _check(backend: Backend, one: Prepared, i: int, limits: Limits, *, failed: bool, repeats: bool) -> None:
+    """Raise the reader's error for ``one``: ``failed``, some row fails a check (``validate.first_checks``
+    says which, and where); ``repeats``, an attempt may repeat. A typed read's failure is reported as
+    the text path reports it (a number quoted as the file writes it)."""
+    part = one.part
+    try:
+        if failed:
+            checked = first_checks(backend, part.raw, one.parsed, part.layout, limits, part.where)
+        else:
+            checked = Checked(part.raw, one.parsed, part.layout, part.where, one.references, None)
+        last_checks(backend, checked, repeats=repeats)
+    except Exception:
+        if part.text is None:
+            raise
+        text, rows = _parsed(backend, part.text(), i)
+        last_checks(backend, first_checks(backend, text.raw, rows, text.layout, limits, text.where))
+        raise
 
 
 def _rows(prepared: Sequence[Prepared], limits: Limits) -> ir.Table:
-    """The canonical rows of every source, with a flag for rows that fail a check (``_bad``) where
-    no check was made yet, and one source's attempt bits (``_bit``).
+    """The canonical rows of every source, with whether each fails a check (``_bad``) and, for one
+    source, its attempt bits (``_bit``).
 
     One source's attempts are tested for repeats on the sums' attempt bits, not by grouping every
     attempt (a tenth of a large log's time); several sources, each apart, by the exact test.
     """
-    flagged = any(one.checked is None for one in prepared)
     each = []
     for one in prepared:
-        extra: dict[str, ir.Value] = {}
-        if flagged:
-            unchecked = one.checked is None
-            extra["_bad"] = broken(one.parsed, one.part.layout, limits) if unchecked else ibis.literal(False)
+        extra: dict[str, ir.Value] = {"_bad": broken(one.parsed, one.part.layout, limits)}
         bit = attempt_bit(one.parsed, one.part.layout) if len(prepared) == 1 else None
         if bit is not None:
             extra["_bit"] = bit
         each.append(canonical(one.parsed, one.part.layout, extra))
     return ibis.union(*each) if len(each) > 1 else each[0]
-
-
-def _last_checks(backend: Backend, one: Prepared, limits: Limits, *, repeats: bool) -> None:
-    """``validate.last_checks``; a failure of a typed read is reported as the text path reports it."""
-    part = one.part
-    checked = one.checked or Checked(part.raw, one.parsed, part.layout, part.where, one.references, None)
-    try:
-        last_checks(backend, checked, repeats=repeats)
-    except Exception:
-        if part.text is None:
-            raise
-        text, rows = _parsed(backend, part.text(), 0)
-        last_checks(backend, first_checks(backend, text.raw, rows, text.layout, limits, text.where))
-        raise
 
 
 def _uses(pairs: pd.DataFrame, ids: pd.DataFrame) -> pd.DataFrame:
@@ -198,7 +188,7 @@ def _fine(
     single = all(lay.shape != "aggregated" for lay in layouts)
     attached = attach(placed, bands, range_join=backend.range_join)
     extra: dict[str, ir.Value] = {}
-    if checks and "_bad" in rows.columns:
+    if checks:
         extra["_bad"] = attached._bad.any()
     if checks and "_bit" in rows.columns:
         extra.update(repeat_sums(attached))
@@ -260,11 +250,12 @@ def price_parts(
     for i, part in enumerate(parts):
         progress(f"reading and checking {part.where.name}", i / (len(parts) + 2))
         try:
-            prepared.append(_prepared(backend, part, i, limits))
+            prepared.append(_prepared(backend, part, i))
         except Exception:
-            if part.text is None:
-                raise
-            prepared.append(_prepared(backend, part.text(), i, limits))
+            # The reader reads sources in order: a bad row of an earlier one is its first error.
+            for j, earlier in enumerate(prepared):
+                _check(backend, earlier, j, limits, failed=True, repeats=True)
+            raise
     progress("pricing every row", len(parts) / (len(parts) + 2))
     cells = compile_cells(sorted({ref for one in prepared for ref in one.references}), sources, custom)
     bands = backend.relation("tk_price_bands", cells.bands)
@@ -273,12 +264,10 @@ def price_parts(
     as_of_day = (as_of - EPOCH).days if as_of is not None else None
     layouts = [one.part.layout for one in prepared]
     fine = _fine(backend, rows, bands, (today_day, as_of_day), "tk_fine", layouts, checks=True)
-    if "_bad" in fine.columns and bool(backend.execute(fine.aggregate(bad=fine._bad.any()))["bad"].iloc[0]):
-        # Some row fails a check: which one, and where, in the reader's order.
-        prepared = [_first_checked(backend, one, i, limits) for i, one in enumerate(prepared)]
+    failed = bool(backend.execute(fine.aggregate(bad=fine._bad.any()))["bad"].iloc[0])
     repeats = "_bit" not in rows.columns or may_repeat(backend, fine)
-    for one in prepared:
-        _last_checks(backend, one, limits, repeats=repeats)
+    for i, one in enumerate(prepared):
+        _check(backend, one, i, limits, failed=failed, repeats=repeats)
     pairs, tasks = _sums(backend, fine, bands)
     labels = _labels(backend, rows, layouts)
     own = None

@@ -1,9 +1,11 @@
 """The pandas reader's checks run where the rows are, with its one-line messages.
 
-One aggregate finds, for every rule of ``engine.parse``, whether any row breaks it (most rules
-as a minimum or a maximum per column; with the same scan, the distinct model references the
-prices are needed for). A second one groups a hash of each attempt's key to find repeats. Only
-when a rule fails is the input scanned again for the first such row, its value and its line.
+``first_checks`` finds, in one aggregate, whether any row breaks each rule of ``engine.parse``
+(most rules as a minimum or a maximum per column; with the same scan, the distinct model
+references the prices are needed for); per-attempt rows skip it while no row is ``broken``, a
+flag the pricing scan carries. Repeats are ruled out on the sums' attempt bits (``may_repeat``),
+else by grouping a hash of each attempt's key. Only when a rule fails is the input scanned again
+for the first such row, its value and its line.
 """
 
 from __future__ import annotations

@@ -174,3 +174,36 @@ def test_the_bits_clear_exactly_the_attempts_that_do_not_repeat(rows: list[tuple
     repeats = frame.duplicated(["task_id", "attempt"]).any()
     large = bool((frame["attempt"] > ATTEMPT_BITS).any())
     assert suspect == (repeats or large)
+
+
+def test_the_first_file_s_error_comes_first(tmp_path: Path) -> None:
+    # The checks ride on the pricing scan of every file; the reader still names the first file's
+    # first error, even when a later file breaks an earlier rule, or has a line it cannot read.
+    late = write(tmp_path / "a.csv", "gpt-4o,openai,t1,1,maybe,2026-10-01T10:00:00Z,100,50,")
+    early = write(tmp_path / "b.csv", "gpt-4o,openai,t1,1,true,2026-10-01T10:00:00Z,-100,50,")
+    ragged = write(tmp_path / "c.csv", "gpt-4o,openai,t1,1,true,2026-10-01T10:00:00Z,100,50,,,,")
+    with pytest.raises(InputError) as expected:
+        read_measurements(late)
+    for second in (early, ragged):
+        with pytest.raises(InputError) as caught:
+            compare_files([late, second], SOURCES, today=TODAY)
+        assert str(caught.value) == str(expected.value)
+    assert "a.csv, line 2, column 'success': not a yes/no value (found 'maybe')" in str(expected.value)
+
+
+def test_run_counts_no_integer_holds_are_refused_not_a_crash(tmp_path: Path) -> None:
+    # Aggregated runs are summed before their checks name a row: a count past any integer must
+    # reach the check, not stop the query.
+    path = tmp_path / "runs.csv"
+    path.write_text(
+        "model,run,date,attempts,successes,input_tokens,cost_usd\n"
+        "gpt-4o,r1,2025-01-01,10,1,100,1\ngpt-4o,r2,2025-01-01,1e30,2,100,1\ngpt-4o,r3,2025-01-01,nan,2,100,1\n",
+        encoding="utf-8",
+    )
+    pandas_message, engine_message = messages(path)
+    assert engine_message == pandas_message
+    assert "line 4, column 'attempts': not a number" in engine_message  # the reader checks NaN first
+    path.write_text("\n".join(path.read_text(encoding="utf-8").splitlines()[:3]) + "\n", encoding="utf-8")
+    pandas_message, engine_message = messages(path)
+    assert engine_message == pandas_message
+    assert "line 3, column 'attempts': more than" in engine_message
