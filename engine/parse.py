@@ -207,11 +207,10 @@ def has_value(p: ir.Table, column: str) -> ir.BooleanValue:
     return p[flag] if flag in p.columns else p[column].notnull()
 
 
-def parsed(raw: ir.Table, layout: Layout, keep: tuple[str, ...] = ()) -> ir.Table:
+def parsed(raw: ir.Table, layout: Layout) -> ir.Table:
     """Every column parsed once: values, and what the checks need (``<column>__present``, ...).
 
     One projection the checks and the canonical rows both read, so no value is parsed twice.
-    ``keep``: columns of ``raw`` passed on as they are.
     """
     kinds = layout.kinds
     if kinds.get("success", "bool") != "bool":
@@ -238,7 +237,7 @@ def parsed(raw: ir.Table, layout: Layout, keep: tuple[str, ...] = ()) -> ir.Tabl
         if name in kinds:
             stamp, present, has_time = _stamp(raw, name, kinds[name])
             cols[name], cols[f"{name}__present"], cols[f"{name}__time"] = stamp, present, has_time
-    for name in (*layout.unnamed, *keep):
+    for name in layout.unnamed:
         cols[name] = raw[name]
     if layout.row_offset is None:
         return raw.select(_row=raw["_row"].cast("int64"), **cols)
@@ -436,9 +435,10 @@ def attempt_bit(p: ir.Table, layout: Layout) -> ir.IntegerValue | None:
 
     Within one (label or model, task), the attempts are distinct exactly when the sum of their bits
     equals their bitwise OR: a repeat carries into a higher bit or beyond, so a duplicate test can
-    ride on the per-group sums instead of grouping every attempt (``engine.stream``). Bits are
-    summed as doubles: exact below 2**53, and a sum that reaches it is above any OR of such bits.
-    Attempts are whole and non-negative here (the checks run first).
+    ride on the per-group sums instead of grouping every attempt (``validate.may_repeat``). Bits
+    are summed as doubles: exact below 2**53, and a sum that reaches it is above any OR of such
+    bits. The checks ride on the same scan, so an attempt they refuse (negative, NaN, infinite) is
+    -1 here, never an exponent that would stop the query; a fraction gets a bit, and its check fails.
     """
     if layout.shape == "aggregated":
         return None
@@ -447,9 +447,9 @@ def attempt_bit(p: ir.Table, layout: Layout) -> ir.IntegerValue | None:
         return None
     complete = ibis.and_(*[value.notnull() for _, value in keys])
     attempt = p.attempt
-    bit = (ibis.literal(2.0) ** ibis.least(attempt, ATTEMPT_BITS)).cast("int64")
-    small = ibis.ifelse(attempt <= ATTEMPT_BITS, bit, ibis.literal(-1, "int64"))
-    return ibis.ifelse(complete, small, ibis.null("int64"))
+    small = (attempt >= 0) & (attempt <= ATTEMPT_BITS)  # false for NaN in DuckDB and ClickHouse alike
+    bit = (ibis.literal(2.0) ** ibis.ifelse(small, attempt, 0.0)).cast("int64")
+    return ibis.ifelse(complete, ibis.ifelse(small, bit, ibis.literal(-1, "int64")), ibis.null("int64"))
 
 
 def _required(layout: Layout) -> tuple[str, ...]:

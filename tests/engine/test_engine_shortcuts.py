@@ -207,3 +207,16 @@ def test_run_counts_no_integer_holds_are_refused_not_a_crash(tmp_path: Path) -> 
     pandas_message, engine_message = messages(path)
     assert engine_message == pandas_message
     assert "line 3, column 'attempts': more than" in engine_message
+
+
+@pytest.mark.parametrize("attempt", ["nan", "inf", "-inf", "-1", "1e30", "1.5"])
+def test_an_attempt_the_checks_refuse_never_stops_the_query_first(tmp_path: Path, attempt: str) -> None:
+    # Attempt bits are computed in the scan the checks ride on: a refused attempt must reach them.
+    path = write(
+        tmp_path / "attempt.csv",
+        "gpt-4o,openai,t1,1,true,2026-10-01T10:00:00Z,100,50,",
+        f"gpt-4o,openai,t1,{attempt},true,2026-10-01T10:00:00Z,100,50,",
+    )
+    pandas_message, engine_message = messages(path)
+    assert engine_message == pandas_message
+    assert "line 3, column 'attempt'" in engine_message
