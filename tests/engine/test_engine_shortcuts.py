@@ -30,8 +30,11 @@ SOURCES = default_sources()
 HEADER = "model,provider,task_id,attempt,success,timestamp,input_tokens,output_tokens,cost_usd\n"
 
 
-def write(path: Path, *lines: str) -> Path:
-    path.write_text(HEADER + "".join(f"{line}\n" for line in lines), encoding="utf-8")
+RUNS_HEADER = "model,run,date,attempts,successes,input_tokens,cost_usd\n"
+
+
+def write(path: Path, *lines: str, header: str = HEADER) -> Path:
+    path.write_text(header + "".join(f"{line}\n" for line in lines), encoding="utf-8")
     return path
 
 
@@ -144,11 +147,11 @@ def test_the_same_attempt_in_two_files_is_not_a_repeat(tmp_path: Path) -> None:
 
 def test_a_file_whose_models_have_no_price_is_compared_from_its_costs(tmp_path: Path) -> None:
     # No band to price any row: the engine stored an empty, untyped price table and failed.
-    path = tmp_path / "runs.csv"
-    path.write_text(
-        "model,run,date,attempts,successes,input_tokens,cost_usd\n"
-        "in-house-7b,r1,2025-01-01,10,1,100,1\nin-house-7b,r2,2025-01-01,10,2,100,1\n",
-        encoding="utf-8",
+    path = write(
+        tmp_path / "runs.csv",
+        "in-house-7b,r1,2025-01-01,10,1,100,1",
+        "in-house-7b,r2,2025-01-01,10,2,100,1",
+        header=RUNS_HEADER,
     )
     reference = pandas_summary(path)
     assert_same(reference, engine_summary(path))
@@ -201,16 +204,12 @@ def test_the_first_file_s_error_comes_first(tmp_path: Path) -> None:
 def test_run_counts_no_integer_holds_are_refused_not_a_crash(tmp_path: Path) -> None:
     # Aggregated runs are summed before their checks name a row: a count past any integer must
     # reach the check, not stop the query.
-    path = tmp_path / "runs.csv"
-    path.write_text(
-        "model,run,date,attempts,successes,input_tokens,cost_usd\n"
-        "gpt-4o,r1,2025-01-01,10,1,100,1\ngpt-4o,r2,2025-01-01,1e30,2,100,1\ngpt-4o,r3,2025-01-01,nan,2,100,1\n",
-        encoding="utf-8",
-    )
+    runs = ["gpt-4o,r1,2025-01-01,10,1,100,1", "gpt-4o,r2,2025-01-01,1e30,2,100,1", "gpt-4o,r3,2025-01-01,nan,2,100,1"]
+    path = write(tmp_path / "runs.csv", *runs, header=RUNS_HEADER)
     pandas_message, engine_message = messages(path)
     assert engine_message == pandas_message
     assert "line 4, column 'attempts': not a number" in engine_message  # the reader checks NaN first
-    path.write_text("\n".join(path.read_text(encoding="utf-8").splitlines()[:3]) + "\n", encoding="utf-8")
+    write(path, *runs[:2], header=RUNS_HEADER)
     pandas_message, engine_message = messages(path)
     assert engine_message == pandas_message
     assert "line 3, column 'attempts': more than" in engine_message
