@@ -138,6 +138,13 @@ def _check(backend: Backend, one: Prepared, i: int, limits: Limits, *, failed: b
         raise
 
 
+def _earlier_errors(backend: Backend, prepared: Sequence[Prepared], limits: Limits) -> None:
+    """Raise the first error of sources read before one that failed: the reader reads sources in
+    order, so a bad row of an earlier one is its first error."""
+    for i, one in enumerate(prepared):
+        _check(backend, one, i, limits, failed=True, repeats=True)
+
+
 def _rows(prepared: Sequence[Prepared], limits: Limits) -> ir.Table:
     """The canonical rows of every source, with whether each fails a check (``_bad``) and, for one
     source, its attempt bits (``_bit``).
@@ -252,9 +259,7 @@ def price_parts(
         try:
             prepared.append(_prepared(backend, part, i))
         except Exception:
-            # The reader reads sources in order: a bad row of an earlier one is its first error.
-            for j, earlier in enumerate(prepared):
-                _check(backend, earlier, j, limits, failed=True, repeats=True)
+            _earlier_errors(backend, prepared, limits)
             raise
     progress("pricing every row", len(parts) / (len(parts) + 2))
     cells = compile_cells(sorted({ref for one in prepared for ref in one.references}), sources, custom)
@@ -336,7 +341,14 @@ def price_files(
     ``Priced`` per dataset, and the notes on the files (ignored columns), like ``read_measurements``."""
     backend = DuckDBBackend(memory_limit=memory_limit or os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY)
     try:
-        parts = [_file_part(backend, path, i) for i, path in enumerate(paths)]
+        parts: list[Part] = []
+        for i, path in enumerate(paths):
+            try:
+                parts.append(_file_part(backend, path, i))
+            except InputError:
+                # A file that cannot be opened comes after the rows of the files before it.
+                _earlier_errors(backend, [_prepared(backend, part, j) for j, part in enumerate(parts)], current())
+                raise
         notes = [note for part in parts for note in part.notes]
         priced = price_parts(backend, parts, sources, custom, as_of=as_of, today=today, progress=progress)
         return priced, notes

@@ -188,13 +188,16 @@ def test_the_bits_clear_exactly_the_attempts_that_do_not_repeat(rows: list[tuple
 
 def test_the_first_file_s_error_comes_first(tmp_path: Path) -> None:
     # The checks ride on the pricing scan of every file; the reader still names the first file's
-    # first error, even when a later file breaks an earlier rule, or has a line it cannot read.
+    # first error, even when a later file breaks an earlier rule, has a line it cannot read, or
+    # cannot be opened at all.
     late = write(tmp_path / "a.csv", "gpt-4o,openai,t1,1,maybe,2026-10-01T10:00:00Z,100,50,")
     early = write(tmp_path / "b.csv", "gpt-4o,openai,t1,1,true,2026-10-01T10:00:00Z,-100,50,")
     ragged = write(tmp_path / "c.csv", "gpt-4o,openai,t1,1,true,2026-10-01T10:00:00Z,100,50,,,,")
+    unreadable = tmp_path / "d.parquet"
+    unreadable.write_bytes(b"PAR1 not really")
     with pytest.raises(InputError) as expected:
         read_measurements(late)
-    for second in (early, ragged):
+    for second in (early, ragged, unreadable):
         with pytest.raises(InputError) as caught:
             compare_files([late, second], SOURCES, today=TODAY)
         assert str(caught.value) == str(expected.value)
