@@ -109,14 +109,17 @@ def _prepared(backend: Backend, part: Part, i: int) -> Prepared:
     The checks ride on the pricing scan (a flag per row, ``_rows``); ``_check`` names the failing
     check and row only when some row fails one.
     """
+
+    def read(source: Part) -> Prepared:
+        source, rows = _parsed(backend, source, i)
+        return Prepared(source, rows, references_of(backend, rows, source.layout, source.where))
+
     try:
-        part, rows = _parsed(backend, part, i)
-        return Prepared(part, rows, references_of(backend, rows, part.layout, part.where))
+        return read(part)
     except Exception:
         if part.text is None:
             raise
-        part, rows = _parsed(backend, part.text(), i)
-        return Prepared(part, rows, references_of(backend, rows, part.layout, part.where))
+        return read(part.text())
 
 
 def _check(backend: Backend, one: Prepared, i: int, limits: Limits, *, failed: bool, repeats: bool) -> None:
@@ -187,7 +190,7 @@ def _fine(
     """``relations.fine_sums`` of ``rows`` priced at ``epoch_day`` (today, as of), stored as ``name``.
 
     ``checks``: also whether a group has a row that fails a check (``_bad``, from the rows' flag) and,
-    from rows with an attempt bit (``_bit``), ``validate.REPEAT_SUMS``.
+    from rows with an attempt bit (``_bit``), ``validate.repeat_sums``.
     """
     today_day, as_of_day = epoch_day
     placed = coordinates(rows, backend.epoch_us, today_day=today_day, as_of_day=as_of_day)

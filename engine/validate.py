@@ -1,11 +1,10 @@
 """The pandas reader's checks run where the rows are, with its one-line messages.
 
-``first_checks`` finds, in one aggregate, whether any row breaks each rule of ``engine.parse``
-(most rules as a minimum or a maximum per column; with the same scan, the distinct model
-references the prices are needed for); per-attempt rows skip it while no row is ``broken``, a
-flag the pricing scan carries. Repeats are ruled out on the sums' attempt bits (``may_repeat``),
-else by grouping a hash of each attempt's key. Only when a rule fails is the input scanned again
-for the first such row, its value and its line.
+Each row carries one flag through the pricing scan (``broken``: does it fail any rule of
+``engine.parse``?), and repeats are ruled out on the sums' attempt bits (``may_repeat``). Only
+when some row fails does ``first_checks`` find, in one aggregate, which rules fail (most as a
+minimum or a maximum per column), in the reader's order, then the first such row, its value and
+its line; a possible repeat goes to the exact test, which groups a hash of each attempt's key.
 """
 
 from __future__ import annotations
@@ -232,23 +231,10 @@ def last_checks(backend: Backend, checked: Checked, *, repeats: bool = True) -> 
         raise _locate(backend, checked.raw, checked.parsed, checked.layout, checked.late, checked.where)
 
 
-def check(
-    backend: Backend, raw: ir.Table, p: ir.Table, layout: Layout, limits: Limits, where: Where
-) -> list[tuple[str, str]]:
-    """Raise the pandas reader's error for the first check the rows fail, in its order; else return
-    the distinct (provider, model) references (provider '' when none)."""
-    checked = first_checks(backend, raw, p, layout, limits, where)
-    last_checks(backend, checked)
-    return checked.references
-
-
-REPEAT_SUMS = ("attempt_sum", "attempt_or", "attempt_wide")
-"""Per group of rows: the sum (a double) and the bitwise OR of their attempt bits
-(``engine.parse.attempt_bit``), and how many attempts were too large for a bit."""
-
-
 def repeat_sums(t: ir.Table) -> dict[str, ir.Value]:
-    """``REPEAT_SUMS`` as aggregates of rows with an ``_bit`` column (``relations.fine_sums``'s ``extra``)."""
+    """Aggregates of rows with an ``_bit`` column (``engine.parse.attempt_bit``), for
+    ``relations.fine_sums``'s ``extra``: the sum (a double) and the bitwise OR of the attempt bits,
+    and how many attempts were too large for a bit."""
     small = t._bit >= 0
     return {
         "attempt_sum": ibis.ifelse(small, t._bit.cast("float64"), 0.0).sum(),
@@ -258,7 +244,7 @@ def repeat_sums(t: ir.Table) -> dict[str, ir.Value]:
 
 
 def may_repeat(backend: Backend, groups: ir.Table) -> bool:
-    """Whether some (label, task) of ``groups`` (with ``REPEAT_SUMS``) may repeat an attempt.
+    """Whether some (label, task) of ``groups`` (with ``repeat_sums``) may repeat an attempt.
 
     False is exact: every attempt had a bit, and per (label, task) the bits' sum equals their OR.
     True only says the exact test (``last_checks``) must look.
