@@ -406,13 +406,71 @@ def late_rules(p: ir.Table, layout: Layout, limits: Limits) -> list[Rule]:
         parsed_stamp, present = p[stamp_col], p[f"{stamp_col}__present"]
         if kinds[stamp_col] not in ("timestamp", "date"):
             out.append(Rule("not a date or time", stamp_col, ISO_TIME, present & parsed_stamp.isnull(), stamp_col))
-        # Years compared as instants (UTC): EXTRACT on a zoned timestamp depends on the session zone.
-        first = ibis.literal(f"{limits.first_year:04d}-01-01T00:00:00+00:00").cast(UTC)
-        after = ibis.literal(f"{limits.last_year + 1:04d}-01-01T00:00:00+00:00").cast(UTC)
+        first, after = _plausible(limits)
         outside = present & ((parsed_stamp < first) | (parsed_stamp >= after))
         test = ((parsed_stamp.min() < first) | (parsed_stamp.max() >= after)).fill_null(False)
         out.append(Rule("a date outside the plausible range", stamp_col, limits.date_range, outside, stamp_col, test))
     return out
+
+
+@ibis.udf.scalar.builtin(name="floor")
+def _floor(value: float) -> float:  # type: ignore[empty-body]
+    """``floor`` as the engine computes it, a double (Ibis's ``floor`` casts to an integer, which overflows)."""
+
+
+def fails_any(p: ir.Table, layout: Layout, limits: Limits) -> ir.BooleanValue:
+    """Per ``parsed`` row, whether it fails any of ``rules`` or ``late_rules``: the flag every row of
+    a large log carries through the pricing scan (``validate.first_checks`` says which rule, and
+    where, only when some row fails).
+
+    The same rules folded per column: a number passes one range test, lowest <= value <= its
+    bound (below infinity when it has none) and whole where it must be, instead of a test per rule
+    (NaN fails the range in DuckDB, where it sorts above infinity, and in ClickHouse, where it
+    compares false). On 10M rows that is 0.5 s of the pricing scan instead of 1.7 s. A missing
+    value fails only where the source had a value that is not a number. A test holds this to the
+    rules one by one.
+    """
+    kinds = layout.kinds
+    aggregated = layout.shape == "aggregated"
+    highest = {"attempts": float(limits.max_attempts)}
+    if not aggregated:
+        highest = {col: bound for col, (bound, _, _) in _per_attempt_bounds(limits).items()}
+        highest["attempt"] = float(limits.max_attempts)
+    lowest = {"attempts": 1.0} if aggregated else {}
+    flags: list[ir.BooleanValue] = [p[c].notnull() for c in layout.unnamed]
+    numbers: dict[str, ir.FloatingValue] = {}
+    for col in layout.spec:
+        if col.name not in kinds:
+            continue
+        kind = kinds[col.name]
+        if col.kind in ("count", "integer"):
+            value = numbers[col.name] = p[col.name]
+            low = lowest.get(col.name, 0.0)
+            ok = value.between(low, highest[col.name]) if col.name in highest else (value >= low) & (value < INF)
+            if col.kind == "integer" and kind != "integer":
+                ok = ok & (value == _floor(value))
+            text_kind = kind not in ("csv_number", *NUMBER_KINDS)
+            bad = ibis.ifelse(value.isnull(), has_value(p, col.name) if text_kind else False, ~ok)
+            flags.append(bad | p[f"{col.name}__bool"] if kind in ("bool", "json") else bad)
+        elif col.kind == "text" and col.name in _required(layout):
+            text = p[col.name]
+            flags.append(text.isnull() | (text == ""))
+    for parts, whole in PARTS:
+        present = [part for part in parts if part in numbers]
+        if whole in numbers and present:
+            total = sum((numbers[part].fill_null(0.0) for part in present), ibis.literal(0.0))
+            flags.append(numbers[whole].notnull() & (total > numbers[whole]))
+    if aggregated:
+        flags.append(numbers["successes"] > numbers["attempts"])
+        flags.extend(rule.bad for rule in _bounds(numbers, limits, numbers["attempts"]))
+    else:
+        flags.append(~(p[SUCCESS_CODE] >= 0).fill_null(False))
+    stamp_col = "date" if aggregated else "timestamp"
+    if stamp_col in kinds:
+        first, after = _plausible(limits)
+        stamp = p[stamp_col]
+        flags.append(p[f"{stamp_col}__present"] & ~((stamp >= first) & (stamp < after)).fill_null(False))
+    return ibis.or_(*flags).fill_null(False)
 
 
 def duplicate_keys(p: ir.Table, layout: Layout) -> list[tuple[str, ir.Value]] | None:
@@ -458,15 +516,29 @@ def _required(layout: Layout) -> tuple[str, ...]:
     return AGGREGATED_REQUIRED if layout.shape == "aggregated" else PER_ATTEMPT_REQUIRED
 
 
-def _bounds(numbers: Mapping[str, ir.FloatingValue], limits: Limits, per: ir.Value | None) -> list[Rule]:
-    bounds = {
+def _per_attempt_bounds(limits: Limits) -> dict[str, tuple[float, str, str]]:
+    """Column -> (largest plausible value per attempt, its unit, the limit's environment name)."""
+    return {
         **dict.fromkeys(TOKEN_COLUMNS, (limits.max_tokens_per_attempt, "tokens", "TOKENS_PER_ATTEMPT")),
         "calls": (limits.max_calls_per_attempt, "calls", "CALLS_PER_ATTEMPT"),
         "cost_usd": (limits.max_cost_per_attempt, "USD", "COST_PER_ATTEMPT"),
         "latency_s": (limits.max_latency_per_attempt, "seconds", "LATENCY_PER_ATTEMPT"),
     }
+
+
+def _plausible(limits: Limits) -> tuple[ir.TimestampScalar, ir.TimestampScalar]:
+    """The first instant of the first plausible year and of the year after the last one, in UTC.
+
+    Years are compared as instants: EXTRACT on a zoned timestamp depends on the session zone.
+    """
+    first = ibis.literal(f"{limits.first_year:04d}-01-01T00:00:00+00:00").cast(UTC)
+    after = ibis.literal(f"{limits.last_year + 1:04d}-01-01T00:00:00+00:00").cast(UTC)
+    return first, after
+
+
+def _bounds(numbers: Mapping[str, ir.FloatingValue], limits: Limits, per: ir.Value | None) -> list[Rule]:
     out = []
-    for col, (bound, unit, env) in bounds.items():
+    for col, (bound, unit, env) in _per_attempt_bounds(limits).items():
         if col not in numbers:
             continue
         per_attempt = numbers[col] / per if per is not None else numbers[col]

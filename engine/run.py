@@ -24,12 +24,20 @@ from engine.backends import Backend, ClickHouseDialect, DuckDBBackend
 from engine.clickhouse import HttpRunner, check_name, describe, parse_source
 from engine.files import open_file
 from engine.mappings import MAPPERS, MappingOptions, results_frame
-from engine.parse import CANONICAL_TYPES, Layout, attempt_bit, canonical, padded_columns, parsed, stored_in_order
+from engine.parse import (
+    CANONICAL_TYPES,
+    Layout,
+    attempt_bit,
+    canonical,
+    fails_any,
+    padded_columns,
+    parsed,
+    stored_in_order,
+)
 from engine.relations import attach, coordinates, data_note, fine_sums, pair_sums, price_groups, task_sums
 from engine.validate import (
     Checked,
     Where,
-    broken,
     explained,
     first_checks,
     last_checks,
@@ -157,7 +165,7 @@ def _rows(prepared: Sequence[Prepared], limits: Limits) -> ir.Table:
     """
     each = []
     for one in prepared:
-        extra: dict[str, ir.Value] = {"_bad": broken(one.parsed, one.part.layout, limits)}
+        extra: dict[str, ir.Value] = {"_bad": fails_any(one.parsed, one.part.layout, limits)}
         bit = attempt_bit(one.parsed, one.part.layout) if len(prepared) == 1 else None
         if bit is not None:
             extra["_bit"] = bit

@@ -1,7 +1,7 @@
 """The pandas reader's checks run where the rows are, with its one-line messages.
 
-Each row carries one flag through the pricing scan (``broken``: does it fail any rule of
-``engine.parse``?), and repeats are ruled out on the sums' attempt bits (``may_repeat``). Only
+Each row carries one flag through the pricing scan (``engine.parse.fails_any``: does it fail
+any rule?), and repeats are ruled out on the sums' attempt bits (``may_repeat``). Only
 when some row fails does ``first_checks`` find, in one aggregate, which rules fail (most as a
 minimum or a maximum per column), in the reader's order, then the first such row, its value and
 its line; a possible repeat goes to the exact test, which groups a hash of each attempt's key.
@@ -212,12 +212,6 @@ def references_of(backend: Backend, p: ir.Table, layout: Layout, where: Where) -
         raise InputError(where.empty[0], file=where.name, expected=where.empty[1])
     pairs = zip(found["_provider"], found["_model"], strict=True)
     return sorted((str(p), str(m)) for p, m in pairs if isinstance(m, str))
-
-
-def broken(p: ir.Table, layout: Layout, limits: Limits) -> ir.BooleanColumn:
-    """Per ``parsed`` row, whether it fails any check: one flag the sums carry (``first_checks``
-    finds which check and row only when some row does)."""
-    return ibis.or_(*[_per_row(p, rule.bad) for rule in [*rules(p, layout, limits), *late_rules(p, layout, limits)]])
 
 
 def last_checks(backend: Backend, checked: Checked, *, repeats: bool = True) -> None:
