@@ -17,7 +17,7 @@ same one-line error). Every row carries ``_row``, its position in the input (fro
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import ibis
@@ -299,6 +299,24 @@ def canonical(p: ir.Table, layout: Layout, extra: Mapping[str, ir.Value] | None 
     return rows.mutate(label=rows.label.fill_null(rows.model))
 
 
+def _columns(layout: Layout) -> Iterator[tuple[Column, str]]:
+    """The columns of the layout's shape the source has, with their kinds, in the reader's order."""
+    return ((col, layout.kinds[col.name]) for col in layout.spec if col.name in layout.kinds)
+
+
+def _over_whole(
+    numbers: Mapping[str, ir.FloatingValue],
+) -> list[tuple[tuple[str, ...], list[str], str, ir.BooleanValue]]:
+    """(parts, the parts the source has, whole, rows where they sum past the whole) of ``PARTS``."""
+    out = []
+    for parts, whole in PARTS:
+        present = [part for part in parts if part in numbers]
+        if whole in numbers and present:
+            total = sum((numbers[part].fill_null(0.0) for part in present), ibis.literal(0.0))
+            out.append((tuple(parts), present, whole, numbers[whole].notnull() & (total > numbers[whole])))
+    return out
+
+
 def rules(p: ir.Table, layout: Layout, limits: Limits) -> list[Rule]:
     """The pandas reader's checks on ``parsed`` columns, in its order (the first failing one is reported)."""
     kinds = layout.kinds
@@ -307,10 +325,7 @@ def rules(p: ir.Table, layout: Layout, limits: Limits) -> list[Rule]:
         for c in layout.unnamed
     ]
     numbers: dict[str, ir.FloatingValue] = {}
-    for col in layout.spec:
-        if col.name not in kinds:
-            continue
-        kind = kinds[col.name]
+    for col, kind in _columns(layout):
         if col.kind in ("count", "integer"):
             value, has = p[col.name], has_value(p, col.name)
             is_bool = p[f"{col.name}__bool"] if kind in ("bool", "json") else ibis.literal(False)
@@ -344,20 +359,10 @@ def rules(p: ir.Table, layout: Layout, limits: Limits) -> list[Rule]:
             text = p[col.name]
             out.append(Rule("empty value", col.name, f"a {col.name} on every row", text.isnull() | (text == ""), None))
 
-    for parts, whole in PARTS:
-        present = [part for part in parts if part in numbers]
-        if whole not in numbers or not present:
-            continue
-        total = sum((numbers[part].fill_null(0.0) for part in present), ibis.literal(0.0))
-        out.append(
-            Rule(
-                f"{' + '.join(present)} exceeds {whole}",
-                parts[0],
-                f"parts of {whole}, never more",
-                numbers[whole].notnull() & (total > numbers[whole]),
-                parts[0] if parts[0] in kinds else None,
-            )
-        )
+    for parts, present, whole, bad in _over_whole(numbers):
+        found = parts[0] if parts[0] in kinds else None
+        message = f"{' + '.join(present)} exceeds {whole}"
+        out.append(Rule(message, parts[0], f"parts of {whole}, never more", bad, found))
 
     if layout.shape == "aggregated":
         attempts = numbers["attempts"]
@@ -444,10 +449,7 @@ def fails_any(p: ir.Table, layout: Layout, limits: Limits) -> ir.BooleanValue:
     lowest = {"attempts": 1.0} if aggregated else {}
     flags: list[ir.BooleanValue] = [p[c].notnull() for c in layout.unnamed]
     numbers: dict[str, ir.FloatingValue] = {}
-    for col in layout.spec:
-        if col.name not in kinds:
-            continue
-        kind = kinds[col.name]
+    for col, kind in _columns(layout):
         if col.kind in ("count", "integer"):
             value = numbers[col.name] = p[col.name]
             low = lowest.get(col.name, 0.0)
@@ -460,11 +462,7 @@ def fails_any(p: ir.Table, layout: Layout, limits: Limits) -> ir.BooleanValue:
         elif col.kind == "text" and col.name in _required(layout):
             text = p[col.name]
             flags.append(text.isnull() | (text == ""))
-    for parts, whole in PARTS:
-        present = [part for part in parts if part in numbers]
-        if whole in numbers and present:
-            total = sum((numbers[part].fill_null(0.0) for part in present), ibis.literal(0.0))
-            flags.append(numbers[whole].notnull() & (total > numbers[whole]))
+    flags.extend(bad for _, _, _, bad in _over_whole(numbers))
     if aggregated:
         flags.append(numbers["successes"] > numbers["attempts"])
         flags.extend(rule.bad for rule in _bounds(numbers, limits, numbers["attempts"]))
