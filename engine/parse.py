@@ -217,7 +217,7 @@ def parsed(raw: ir.Table, layout: Layout) -> ir.Table:
         # Stripped and lowered once, in a projection of its own: each word compared below would
         # otherwise repeat it (DuckDB does not share it between the comparisons). The words as
         # logs write them are settled by one comparison (``_success``): only other spellings pay
-        # for the stripping and lowering (0.3 s of storing 10M CSV rows).
+        # for the stripping and lowering (0.4 s of storing 10M CSV rows).
         value = raw["success"]
         common = ibis.or_(*[value == w for w in COMMON_SUCCESS])
         word = ibis.ifelse(common, ibis.null("string"), _text(raw, "success", kinds["success"]).lower())
