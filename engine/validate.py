@@ -186,32 +186,38 @@ def first_checks(backend: Backend, raw: ir.Table, p: ir.Table, layout: Layout, l
     """
     early, late = rules(p, layout, limits), late_rules(p, layout, limits)
     checks = [*early, *late]
-    provider = p.provider.fill_null("") if "provider" in layout.kinds else ibis.literal("")
-    keyed = p.mutate(_provider=provider, _model=p.model)
     aggregates = {
         f"r{i}": rule.test if rule.test is not None else _per_row(p, rule.bad).any() for i, rule in enumerate(checks)
     }
-    flags = explained(where, lambda: backend.execute(keyed.group_by(["_provider", "_model"]).aggregate(**aggregates)))
-    if flags.empty:
-        raise InputError(where.empty[0], file=where.name, expected=where.empty[1])
+    keyed = _keyed(p, layout).group_by(["_provider", "_model"]).aggregate(**aggregates)
+    flags = explained(where, lambda: backend.execute(keyed))
+    references = _references(flags, where)
     failed = [i for i in range(len(checks)) if bool(flags[f"r{i}"].fillna(False).any())]
     if failed and failed[0] < len(early):
         raise _locate(backend, raw, p, layout, checks[failed[0]], where)
-    references = sorted(
-        (str(p), str(m)) for p, m in zip(flags["_provider"], flags["_model"], strict=True) if isinstance(m, str)
-    )
     return Checked(raw, p, layout, where, references, checks[failed[0]] if failed else None)
+
+
+def _keyed(p: ir.Table, layout: Layout) -> ir.Table:
+    """The ``parsed`` rows with their reference as ``_provider`` ('' when none) and ``_model``."""
+    provider = p.provider.fill_null("") if "provider" in layout.kinds else ibis.literal("")
+    return p.mutate(_provider=provider, _model=p.model)
+
+
+def _references(found: pd.DataFrame, where: Where) -> list[tuple[str, str]]:
+    """The sorted (provider, model) references of ``found`` (per ``_keyed`` reference), or the error
+    for a source without rows."""
+    if found.empty:
+        raise InputError(where.empty[0], file=where.name, expected=where.empty[1])
+    pairs = zip(found["_provider"], found["_model"], strict=True)
+    return sorted((str(provider), str(model)) for provider, model in pairs if isinstance(model, str))
 
 
 def references_of(backend: Backend, p: ir.Table, layout: Layout, where: Where) -> list[tuple[str, str]]:
     """The distinct (provider, model) references of the ``parsed`` rows (provider '' when none), or
     the error for a source without rows: ``first_checks``' scan without the checks."""
-    provider = p.provider.fill_null("") if "provider" in layout.kinds else ibis.literal("")
-    found = explained(where, lambda: backend.execute(p.select(_provider=provider, _model=p.model).distinct()))
-    if found.empty:
-        raise InputError(where.empty[0], file=where.name, expected=where.empty[1])
-    pairs = zip(found["_provider"], found["_model"], strict=True)
-    return sorted((str(p), str(m)) for p, m in pairs if isinstance(m, str))
+    distinct = _keyed(p, layout).select("_provider", "_model").distinct()
+    return _references(explained(where, lambda: backend.execute(distinct)), where)
 
 
 def last_checks(backend: Backend, checked: Checked, *, repeats: bool = True) -> None:
